@@ -1,0 +1,64 @@
+// The running exchange: every capability wired together behind one gRPC
+// server. main.cc only parses flags and calls Start / Shutdown.
+#ifndef DATARUN_EXCHANGE_SERVER_EXCHANGE_SERVER_H_
+#define DATARUN_EXCHANGE_SERVER_EXCHANGE_SERVER_H_
+
+#include <memory>
+
+#include <grpcpp/server.h>
+
+#include "absl/status/statusor.h"
+#include "datarun/v1/config.pb.h"
+#include "exchange/audit/rocksdb_audit_sink.h"
+#include "exchange/audit/subject_hasher.h"
+#include "exchange/catalog/catalog.h"
+#include "exchange/policy/policy_engine.h"
+#include "exchange/query/query_processor.h"
+#include "exchange/router/router.h"
+#include "exchange/security/authenticator.h"
+#include "exchange/server/exchange_service.h"
+
+namespace datarun::server {
+
+class ExchangeServer {
+ public:
+  // Loads the catalog and policy, opens the audit log, prepares TLS and the
+  // adapter channels, binds config.listen_address() and starts serving
+  // (Exchange, grpc.health.v1, reflection). `config` must come from
+  // LoadExchangeConfig (paths resolved, limits defaulted).
+  // Errors: INVALID_ARGUMENT for bad catalog/policy/TLS files (file:line),
+  // UNAVAILABLE when the address cannot be bound, and whatever opening the
+  // audit log reports.
+  static absl::StatusOr<std::unique_ptr<ExchangeServer>> Start(
+      const v1::ExchangeConfig& config);
+
+  ~ExchangeServer();
+
+  // The bound TCP port.
+  int port() const { return port_; }
+
+  // Stops accepting calls, lets in-flight calls finish (up to `grace`),
+  // then flushes the audit log. Idempotent.
+  void Shutdown(absl::Duration grace = absl::Seconds(5));
+
+ private:
+  ExchangeServer() = default;
+
+  // Declaration order is destruction order in reverse: the server goes
+  // first, then what it calls.
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<policy::PolicyEngine> policy_;
+  std::unique_ptr<audit::SubjectHasher> hasher_;
+  std::unique_ptr<audit::RocksDbAuditSink> audit_;
+  std::unique_ptr<router::Router> router_;
+  std::unique_ptr<security::Authenticator> authenticator_;
+  std::unique_ptr<query::QueryProcessor> processor_;
+  std::unique_ptr<ExchangeService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace datarun::server
+
+#endif  // DATARUN_EXCHANGE_SERVER_EXCHANGE_SERVER_H_

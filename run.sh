@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# datarun developer entry point.
+#
+#   ./run.sh demo    install what is missing, build, run the demo scenario
+#   ./run.sh test    install what is missing, build, run every test (ctest)
+#   ./run.sh up      build and run the local stack until Ctrl-C
+#   ./run.sh build   install what is missing and build
+#
+# Environment: BUILD_DIR (default build), STATE_DIR (default .state),
+# HOUSEHOLDS (synthetic data size, default 10000), JOBS (default nproc).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+BUILD_DIR="${BUILD_DIR:-build}"
+STATE_DIR="${STATE_DIR:-.state}"
+HOUSEHOLDS="${HOUSEHOLDS:-10000}"
+JOBS="${JOBS:-$(nproc)}"
+
+# Debian 12 packages the build and tests need.
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev librocksdb-dev libssl-dev libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return 0
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  local cmd=(apt-get install -y -qq --no-install-recommends "${missing[@]}")
+  if [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${cmd[@]}"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive "${cmd[@]}"
+  else
+    echo "Missing packages. Run as root, then retry:" >&2
+    echo "  apt-get update && ${cmd[*]}" >&2
+    exit 1
+  fi
+}
+
+build() {
+  install_packages
+  if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+    log "configuring ($BUILD_DIR)"
+    cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  log "building"
+  ninja -C "$BUILD_DIR" -j "$JOBS"
+}
+
+run_tests() {
+  build
+  log "running tests"
+  ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 300
+}
+
+run_up() {
+  build
+  exec "$BUILD_DIR/bin/datarun-local" --state="$STATE_DIR" --households="$HOUSEHOLDS"
+}
+
+run_demo() {
+  build
+  BUILD_DIR="$BUILD_DIR" STATE_DIR="$STATE_DIR" HOUSEHOLDS="$HOUSEHOLDS" \
+    bash deploy/local/demo.sh
+}
+
+case "${1:-}" in
+  demo) run_demo ;;
+  test) run_tests ;;
+  up) run_up ;;
+  build) build ;;
+  *)
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

@@ -1,0 +1,110 @@
+#include "tests/integration/stack_fixture.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/file_util.h"
+#include "exchange/security/names.h"
+#include "exchange/security/tls_credentials.h"
+
+namespace datarun::testing {
+
+void StackFixture::SetUp() {
+  std::string tmpl = "/tmp/datarun_it_XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  state_dir_ = tmpl;
+  local::LocalStack::Options options;
+  options.state_dir = state_dir_;
+  options.bin_dir = DATARUN_BIN_DIR;
+  options.catalog_file = DATARUN_SOURCE_DIR "/deploy/local/catalog.textproto";
+  options.policy_file = DATARUN_SOURCE_DIR "/deploy/local/policy.textproto";
+  options.households = 300;
+  Customize(options);
+  auto stack = local::LocalStack::Start(options);
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  stack_ = std::move(*stack);
+
+  auto subjects = ReadFile(state_dir_ + "/data/demo_subjects.txt");
+  ASSERT_TRUE(subjects.ok()) << subjects.status();
+  for (absl::string_view line : absl::StrSplit(*subjects, '\n')) {
+    std::vector<std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
+    if (kv.size() == 2 && !kv[0].empty() && kv[0][0] != '#') {
+      subjects_[kv[0]] = std::string(absl::StripAsciiWhitespace(kv[1]));
+    }
+  }
+}
+
+void StackFixture::TearDown() {
+  stack_.reset();
+  if (!state_dir_.empty() && !HasFailure()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(state_dir_, ignored);
+  }
+}
+
+std::unique_ptr<v1::Exchange::Stub> StackFixture::StubAs(
+    const std::string& department) {
+  v1::TlsFiles files;
+  files.set_ca_cert(stack_->pki_dir() + "/ca.pem");
+  files.set_cert(stack_->pki_dir() + "/dept-" + department + ".pem");
+  files.set_key(stack_->pki_dir() + "/dept-" + department + ".key");
+  return StubWith(files);
+}
+
+std::unique_ptr<v1::Exchange::Stub> StackFixture::StubWith(
+    const v1::TlsFiles& files) {
+  auto credentials = security::MakeChannelCredentials(files);
+  EXPECT_TRUE(credentials.ok()) << credentials.status();
+  if (!credentials.ok()) return nullptr;
+  grpc::ChannelArguments args = security::ChannelArgsForServerName(
+      security::ExchangeServerName(stack_->options().trust_domain));
+  return v1::Exchange::NewStub(
+      grpc::CreateCustomChannel(stack_->exchange_address(), *credentials, args));
+}
+
+grpc::Status StackFixture::Query(v1::Exchange::Stub& stub,
+                                 const std::string& dataset,
+                                 const std::string& subject,
+                                 const std::string& purpose,
+                                 const std::vector<std::string>& fields,
+                                 v1::QueryResponse* response, int deadline_ms) {
+  v1::QueryRequest request;
+  request.set_dataset(dataset);
+  request.set_subject(subject);
+  for (const std::string& field : fields) request.add_fields(field);
+  request.mutable_context()->set_purpose(purpose);
+  request.mutable_context()->set_on_behalf_of("IT-0001");
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(deadline_ms));
+  return stub.Query(&context, request, response);
+}
+
+std::string StackFixture::Subject(const std::string& key) {
+  auto it = subjects_.find(key);
+  EXPECT_NE(it, subjects_.end()) << "demo_subjects.txt has no " << key;
+  return it == subjects_.end() ? "" : it->second;
+}
+
+std::vector<std::string> FilesContaining(const std::string& dir,
+                                         const std::string& needle) {
+  std::vector<std::string> found;
+  std::error_code error;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(dir, error)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+    if (bytes.find(needle) != std::string::npos) {
+      found.push_back(entry.path().string());
+    }
+  }
+  return found;
+}
+
+}  // namespace datarun::testing

@@ -1,0 +1,94 @@
+// datarunctl: the operator's and integrator's command line.
+//
+//   datarunctl pki init|issue|revoke|list ...
+//   datarunctl [--as=DEPT] catalog list|describe ...
+//   datarunctl --as=DEPT query <dataset> <subject> --purpose=CODE ...
+//
+// Human-readable output by default, --json for the protobuf JSON mapping.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_split.h"
+#include "tools/datarunctl/commands.h"
+#include "tools/datarunctl/pki_command.h"
+
+ABSL_FLAG(std::string, exchange, "",
+          "Exchange address host:port (default: EXCHANGE in <state>/stack.env).");
+ABSL_FLAG(std::string, state, ".state", "Local stack state directory.");
+ABSL_FLAG(std::string, as, "", "Department to act as (its certificate is used).");
+ABSL_FLAG(std::string, pki_dir, "", "PKI directory (default <state>/pki).");
+ABSL_FLAG(std::string, ca_cert, "", "CA certificate (default <pki_dir>/ca.pem).");
+ABSL_FLAG(std::string, cert, "", "Client certificate (default from --as).");
+ABSL_FLAG(std::string, key, "", "Client key (default from --as).");
+ABSL_FLAG(std::string, trust_domain, "datarun.local", "SPIFFE trust domain.");
+ABSL_FLAG(int, timeout_ms, 10000, "Deadline of each call in milliseconds.");
+ABSL_FLAG(bool, json, false, "Print JSON (protobuf JSON mapping).");
+ABSL_FLAG(std::string, purpose, "", "query: purpose code.");
+ABSL_FLAG(std::vector<std::string>, fields, {}, "query: fields, comma-separated.");
+ABSL_FLAG(std::string, case_id, "", "query: case id.");
+ABSL_FLAG(std::string, official, "", "query: official acting (on behalf of).");
+ABSL_FLAG(std::string, request_id, "", "query: request id for tracing.");
+ABSL_FLAG(std::string, owner, "", "catalog list: only this owner department.");
+
+namespace {
+
+constexpr char kUsage[] =
+    "datarunctl <command> [flags]\n"
+    "commands:\n"
+    "  pki init|issue|revoke|list ...      dev PKI (see datarunctl pki)\n"
+    "  catalog list [--owner=DEPT]         datasets of the catalog\n"
+    "  catalog describe <dataset>          one dataset's schema\n"
+    "  query <dataset> <subject> --purpose=CODE [--fields=a,b] [--case_id=C]\n"
+    "        [--official=ID]               read shared data (needs --as=DEPT)\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // `pki` has its own flag syntax; hand it the raw arguments.
+  if (argc >= 2 && std::string(argv[1]) == "pki") {
+    std::vector<std::string> args(argv + 2, argv + argc);
+    return datarun::ctl::RunPkiCommand(args, std::cout, std::cerr);
+  }
+  absl::SetProgramUsageMessage(kUsage);
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> args(positional.begin() + 1, positional.end());
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  datarun::ctl::CommandContext context;
+  context.connection.exchange = absl::GetFlag(FLAGS_exchange);
+  context.connection.state_dir = absl::GetFlag(FLAGS_state);
+  context.connection.as_department = absl::GetFlag(FLAGS_as);
+  context.connection.pki_dir = absl::GetFlag(FLAGS_pki_dir);
+  context.connection.ca_cert = absl::GetFlag(FLAGS_ca_cert);
+  context.connection.cert = absl::GetFlag(FLAGS_cert);
+  context.connection.key = absl::GetFlag(FLAGS_key);
+  context.connection.trust_domain = absl::GetFlag(FLAGS_trust_domain);
+  context.connection.timeout_ms = absl::GetFlag(FLAGS_timeout_ms);
+  context.json = absl::GetFlag(FLAGS_json);
+  context.purpose = absl::GetFlag(FLAGS_purpose);
+  context.fields = absl::GetFlag(FLAGS_fields);
+  context.case_id = absl::GetFlag(FLAGS_case_id);
+  context.official = absl::GetFlag(FLAGS_official);
+  context.request_id = absl::GetFlag(FLAGS_request_id);
+  context.owner = absl::GetFlag(FLAGS_owner);
+
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "catalog") {
+    if (context.connection.as_department.empty() && context.connection.cert.empty()) {
+      context.connection.as_department = "service_hall";
+    }
+    return datarun::ctl::RunCatalogCommand(args, context, std::cout, std::cerr);
+  }
+  if (command == "query") {
+    return datarun::ctl::RunQueryCommand(args, context, std::cout, std::cerr);
+  }
+  std::cerr << "datarunctl: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}
