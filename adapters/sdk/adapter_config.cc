@@ -45,16 +45,16 @@ absl::Status Validate(const TextProtoFile& file,
                       absl::string_view department) {
   Validator v(file, config);
   if (config.department().empty()) {
-    return v.Error({{"department", -1}}, "department",
-                   absl::StrCat("missing; this is the '", department,
-                                "' adapter, so write department: \"",
-                                department, "\""));
+    return v.Error(
+        {{"department", -1}}, "department",
+        absl::StrCat("missing; this is the '", department,
+                     "' adapter, so write department: \"", department, "\""));
   }
   if (config.department() != department) {
-    return v.Error({{"department", -1}}, "department",
-                   absl::StrCat("is '", config.department(),
-                                "' but this is the '", department,
-                                "' adapter"));
+    return v.Error(
+        {{"department", -1}}, "department",
+        absl::StrCat("is '", config.department(), "' but this is the '",
+                     department, "' adapter"));
   }
   RETURN_IF_ERROR(v.Required({{"listen_address", -1}}, "listen_address",
                              config.listen_address(),
@@ -63,12 +63,12 @@ absl::Status Validate(const TextProtoFile& file,
                              config.trust_domain(), "\"datarun.local\""));
   RETURN_IF_ERROR(v.Required({{"tls", -1}, {"ca_cert", -1}}, "tls.ca_cert",
                              config.tls().ca_cert(), "\"pki/ca.pem\""));
-  RETURN_IF_ERROR(v.Required({{"tls", -1}, {"cert", -1}}, "tls.cert",
-                             config.tls().cert(),
-                             absl::StrCat("\"pki/dept-", department, ".pem\"")));
-  RETURN_IF_ERROR(v.Required({{"tls", -1}, {"key", -1}}, "tls.key",
-                             config.tls().key(),
-                             absl::StrCat("\"pki/dept-", department, ".key\"")));
+  RETURN_IF_ERROR(
+      v.Required({{"tls", -1}, {"cert", -1}}, "tls.cert", config.tls().cert(),
+                 absl::StrCat("\"pki/dept-", department, ".pem\"")));
+  RETURN_IF_ERROR(
+      v.Required({{"tls", -1}, {"key", -1}}, "tls.key", config.tls().key(),
+                 absl::StrCat("\"pki/dept-", department, ".key\"")));
   if (config.delay_ms() < 0) {
     return v.Error({{"delay_ms", -1}}, "delay_ms",
                    absl::StrCat("is ", config.delay_ms(), "; must be >= 0"));

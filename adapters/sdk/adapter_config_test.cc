@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <filesystem>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -20,6 +21,8 @@ class AdapterConfigTest : public ::testing::Test {
     dir_ = tmpl;
     path_ = dir_ + "/land.textproto";
   }
+
+  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   void Write(const std::string& text) {
     ASSERT_TRUE(WriteFileAtomically(path_, text).ok());

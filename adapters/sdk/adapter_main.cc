@@ -10,6 +10,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/sdk/adapter_config.h"
 #include "adapters/sdk/adapter_server.h"
@@ -33,9 +35,18 @@ ABSL_FLAG(int32_t, delay_ms, -1,
           "Simulated processing delay per request in milliseconds, "
           "overriding delay_ms (-1 keeps the config's)");
 
+#ifndef DATARUN_VERSION
+#define DATARUN_VERSION "unknown"
+#endif
+
 namespace datarun {
 namespace adapter {
 namespace {
+
+// --help lists the flags defined in this file.
+bool IsAdapterFlagFile(absl::string_view path) {
+  return absl::StrContains(path, "adapters/sdk/adapter_main.cc");
+}
 
 absl::once_flag g_usage_once;
 
@@ -55,11 +66,10 @@ absl::StatusOr<std::unique_ptr<AdapterServer>> StartFromFlags(
   ASSIGN_OR_RETURN(v1::AdapterConfig config,
                    LoadAdapterConfig(config_path, department, overrides));
 
-  ASSIGN_OR_RETURN(std::unique_ptr<DepartmentService> service,
-                   factory(config));
+  ASSIGN_OR_RETURN(std::unique_ptr<DepartmentService> service, factory(config));
   if (service == nullptr) {
-    return absl::InternalError(absl::StrCat(
-        "the service factory of adapter '", department, "' returned null"));
+    return absl::InternalError(absl::StrCat("the service factory of adapter '",
+                                            department, "' returned null"));
   }
 
   AdapterServer::Options options;
@@ -70,13 +80,17 @@ absl::StatusOr<std::unique_ptr<AdapterServer>> StartFromFlags(
   auth_options.trust_domain = config.trust_domain();
   auth_options.ca_cert_path = config.tls().ca_cert();
   auth_options.crl_path = config.tls().crl();
+  // Only the exchange is served. Listing the adapter's own department lets
+  // its certificate be recognised and refused with PERMISSION_DENIED (a
+  // common mistake); other departments' are refused by the Authenticator.
   auth_options.known_departments = {std::string(department)};
   ASSIGN_OR_RETURN(std::unique_ptr<security::Authenticator> authenticator,
                    security::Authenticator::Create(auth_options));
   options.authenticator = std::move(authenticator);
 
-  ASSIGN_OR_RETURN(std::unique_ptr<AdapterServer> server,
-                   AdapterServer::Start(std::move(options), std::move(service)));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<AdapterServer> server,
+      AdapterServer::Start(std::move(options), std::move(service)));
 
   const std::string port_file = absl::GetFlag(FLAGS_port_file);
   if (!port_file.empty()) {
@@ -99,10 +113,14 @@ int RunAdapterMain(int argc, char** argv, absl::string_view department,
   const std::string component = absl::StrCat("adapter-", department);
   absl::call_once(g_usage_once, [&] {
     absl::SetProgramUsageMessage(absl::StrCat(
-        "datarun adapter of department '", department,
-        "'.\nUsage: ", argv[0],
+        "datarun adapter of department '", department, "'.\nUsage: ", argv[0],
         " --config=<adapter.textproto> [--listen=host:port] "
         "[--port_file=<path>] [--store=<path>] [--delay_ms=N]"));
+    absl::FlagsUsageConfig usage;
+    usage.contains_help_flags = IsAdapterFlagFile;
+    usage.contains_helpshort_flags = IsAdapterFlagFile;
+    usage.version_string = [] { return std::string(DATARUN_VERSION "\n"); };
+    absl::SetFlagsUsageConfig(usage);
   });
   absl::ParseCommandLine(argc, argv);
   InitLogging(component);
@@ -111,8 +129,8 @@ int RunAdapterMain(int argc, char** argv, absl::string_view department,
       StartFromFlags(department, factory);
   if (!server.ok()) {
     std::cerr << component << ": cannot start: " << server.status().message()
-              << " [" << absl::StatusCodeToString(server.status().code())
-              << "]" << std::endl;
+              << " [" << absl::StatusCodeToString(server.status().code()) << "]"
+              << std::endl;
     return 1;
   }
   const int signal = WaitForTerminationSignal();

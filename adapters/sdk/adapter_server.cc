@@ -74,10 +74,9 @@ absl::Status CheckOptions(const AdapterServer::Options& options,
   if (options.worker_threads < 1 || options.max_queue < 0 ||
       options.max_request_bytes < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "adapter '", department, "': worker_threads (",
-        options.worker_threads, ") must be >= 1, max_queue (",
-        options.max_queue, ") >= 0 and max_request_bytes (",
-        options.max_request_bytes, ") >= 1"));
+        "adapter '", department, "': worker_threads (", options.worker_threads,
+        ") must be >= 1, max_queue (", options.max_queue,
+        ") >= 0 and max_request_bytes (", options.max_request_bytes, ") >= 1"));
   }
   if (options.config.delay_ms() < 0) {
     return absl::InvalidArgumentError(
@@ -139,11 +138,15 @@ absl::StatusOr<std::unique_ptr<AdapterServer>> AdapterServer::Start(
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    if (server->server_ != nullptr) server->server_->Shutdown();
+    if (server->server_ != nullptr) {
+      server->server_->Shutdown();
+      server->server_->Wait();
+      server->server_.reset();  // So that the destructor has nothing to do.
+    }
     server->pool_->Shutdown();
-    return absl::UnavailableError(absl::StrCat(
-        "adapter '", department, "' cannot listen on '", address,
-        "' (address in use, or not an address of this machine)"));
+    return absl::UnavailableError(
+        absl::StrCat("adapter '", department, "' cannot listen on '", address,
+                     "' (address in use, or not an address of this machine)"));
   }
   grpc::HealthCheckServiceInterface* health =
       server->server_->GetHealthCheckService();

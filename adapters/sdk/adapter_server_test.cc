@@ -15,9 +15,9 @@
 #include "absl/time/clock.h"
 #include "adapters/sdk/record_builder.h"
 #include "datarun/v1/adapter.grpc.pb.h"
-#include "gtest/gtest.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 
 namespace datarun {
 namespace adapter {
@@ -59,7 +59,8 @@ class Gate {
 // "unavailable" / "broken" -> errors, anything else -> one record.
 class FakeLandService : public DepartmentService {
  public:
-  FakeLandService(std::shared_ptr<Gate> gate, std::shared_ptr<std::atomic<int>> calls)
+  FakeLandService(std::shared_ptr<Gate> gate,
+                  std::shared_ptr<std::atomic<int>> calls)
       : gate_(std::move(gate)), calls_(std::move(calls)) {}
 
   std::string department() const override { return "land"; }
@@ -77,11 +78,12 @@ class FakeLandService : public DepartmentService {
     }
     if (subject == "broken") return absl::DataLossError("page 7 is corrupt");
     std::vector<v1::Record> records;
-    records.push_back(RecordBuilder()
-                          .Str("certificate_no", "京(2019)朝阳区不动产权第0012345号")
-                          .Decimal("area", "89.50")
-                          .Str("consumer_seen", request.consumer())
-                          .Build());
+    records.push_back(
+        RecordBuilder()
+            .Str("certificate_no", "京(2019)朝阳区不动产权第0012345号")
+            .Decimal("area", "89.50")
+            .Str("consumer_seen", request.consumer())
+            .Build());
     return records;
   }
 
@@ -200,10 +202,12 @@ TEST_F(AdapterServerTest, FetchReturnsTheDepartmentsRecords) {
   EXPECT_EQ(fields.at("consumer_seen").string_value(), "tax");
 }
 
-TEST_F(AdapterServerTest, UnknownDatasetIsInvalidArgumentWithoutCallingTheService) {
+TEST_F(AdapterServerTest,
+       UnknownDatasetIsInvalidArgumentWithoutCallingTheService) {
   StartServer(DefaultOptions());
   v1::FetchResponse response;
-  grpc::Status status = Fetch(Request("110105198001010018", "tax.x"), &response);
+  grpc::Status status =
+      Fetch(Request("110105198001010018", "tax.x"), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(),
             "adapter 'land' does not serve dataset 'tax.x' (it serves "
@@ -276,9 +280,8 @@ TEST_F(AdapterServerTest, FullQueueIsResourceExhausted) {
   options.max_queue = 1;
   StartServer(std::move(options));
   v1::FetchResponse first_response;
-  std::thread first([&] {
-    EXPECT_TRUE(Fetch(Request("block"), &first_response).ok());
-  });
+  std::thread first(
+      [&] { EXPECT_TRUE(Fetch(Request("block"), &first_response).ok()); });
   gate_->WaitEntered(1);  // The only worker is busy.
 
   // Of two more requests, one waits in the queue and one is turned away
@@ -376,6 +379,53 @@ TEST_F(AdapterServerTest, HealthWatchersSeeNotServingAtShutdown) {
   }
 }
 
+TEST_F(AdapterServerTest, ReflectionListsTheAdapterService) {
+  StartServer(DefaultOptions());
+  grpc::GenericStub stub(channel_);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  void* tag;
+  bool ok;
+  call->StartCall(reinterpret_cast<void*>(1));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  // ServerReflectionRequest{list_services: ""} (field 7).
+  call->WriteLast(ToBuffer(std::string("\x3a\x00", 2)), grpc::WriteOptions(),
+                  reinterpret_cast<void*>(2));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  grpc::ByteBuffer reply;
+  call->Read(&reply, reinterpret_cast<void*>(3));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  const std::string bytes = FromBuffer(reply);
+  EXPECT_NE(bytes.find("datarun.v1.Adapter"), std::string::npos);
+  EXPECT_NE(bytes.find("grpc.health.v1.Health"), std::string::npos);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(4));
+  while (cq.Next(&tag, &ok) && tag != reinterpret_cast<void*>(4)) {
+  }
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+}
+
+TEST_F(AdapterServerTest, OversizedRequestsAreRefused) {
+  AdapterServer::Options options = DefaultOptions();
+  options.max_request_bytes = 1024;
+  StartServer(std::move(options));
+  v1::FetchResponse response;
+  grpc::Status status = Fetch(Request(std::string(4096, 'x')), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << status.error_message();
+  EXPECT_EQ(calls_->load(), 0);
+  // Normal requests still pass.
+  status = Fetch(Request("110105198001010018"), &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
 TEST_F(AdapterServerTest, ShutdownDrainsRunningAndQueuedRequests) {
   AdapterServer::Options options = DefaultOptions();
   options.worker_threads = 1;
@@ -435,8 +485,7 @@ TEST_F(AdapterServerTest, StartRejectsBadOptions) {
 
   options = DefaultOptions();
   options.credentials = nullptr;
-  EXPECT_EQ(start(options).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(start(options).status().code(), absl::StatusCode::kInvalidArgument);
 
   // A port already taken cannot be bound twice.
   StartServer(DefaultOptions());

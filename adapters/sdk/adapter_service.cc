@@ -1,5 +1,6 @@
 #include "adapters/sdk/adapter_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -37,14 +38,13 @@ absl::Status MapFetchError(const absl::Status& status,
     case absl::StatusCode::kNotFound:
     case absl::StatusCode::kDeadlineExceeded:
       return absl::Status(
-          status.code(), absl::StrCat("department '", department,
-                                      "', dataset '", dataset,
-                                      "': ", status.message()));
+          status.code(),
+          absl::StrCat("department '", department, "', dataset '", dataset,
+                       "': ", status.message()));
     default:
       return absl::InternalError(absl::StrCat(
-          "department '", department, "' failed to fetch '", dataset,
-          "': ", absl::StatusCodeToString(status.code()), ": ",
-          status.message()));
+          "department '", department, "' failed to fetch '", dataset, "': ",
+          absl::StatusCodeToString(status.code()), ": ", status.message()));
   }
 }
 
@@ -104,9 +104,9 @@ class FetchReactor final : public grpc::ServerUnaryReactor {
   }
 
   absl::Status DeadlineError(absl::string_view when) const {
-    return absl::DeadlineExceededError(absl::StrCat(
-        "the caller's deadline for '", request_->dataset(),
-        "' passed ", when, " (department '", department(), "')"));
+    return absl::DeadlineExceededError(
+        absl::StrCat("the caller's deadline for '", request_->dataset(),
+                     "' passed ", when, " (department '", department(), "')"));
   }
 
   // Returns the status to finish with when the call can no longer succeed
@@ -115,9 +115,9 @@ class FetchReactor final : public grpc::ServerUnaryReactor {
     if (absl::Now() >= deadline_) return DeadlineError(when);
     absl::MutexLock lock(&mu_);
     if (cancelled_) {
-      return absl::CancelledError(absl::StrCat(
-          "the caller cancelled the request for '", request_->dataset(),
-          "' ", when));
+      return absl::CancelledError(
+          absl::StrCat("the caller cancelled the request for '",
+                       request_->dataset(), "' ", when));
     }
     return absl::OkStatus();
   }
@@ -146,9 +146,9 @@ class FetchReactor final : public grpc::ServerUnaryReactor {
           MapFetchError(records.status(), department(), request_->dataset());
     }
     if (status.ok() && records->empty()) {
-      status = absl::NotFoundError(absl::StrCat(
-          "department '", department(), "' holds no '", request_->dataset(),
-          "' record for the subject"));
+      status = absl::NotFoundError(
+          absl::StrCat("department '", department(), "' holds no '",
+                       request_->dataset(), "' record for the subject"));
     }
     if (status.ok()) {
       record_count_ = static_cast<int64_t>(records->size());
@@ -209,13 +209,18 @@ absl::Status AdapterService::Authorize(
   if (options_.authenticator == nullptr) return absl::OkStatus();
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   if (auth == nullptr) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "adapter '", options_.department,
-        "' received a call without a TLS client certificate"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("adapter '", options_.department,
+                     "' received a call without a TLS client certificate"));
   }
   absl::StatusOr<security::PeerIdentity> peer =
       options_.authenticator->Authenticate(*auth);
-  if (!peer.ok()) return peer.status();
+  if (!peer.ok()) {
+    return absl::Status(
+        peer.status().code(),
+        absl::StrCat(peer.status().message(), "; only the exchange may call ",
+                     "adapter '", options_.department, "'"));
+  }
   if (!peer->is_exchange) {
     return absl::PermissionDeniedError(
         absl::StrCat("only the exchange may call adapter '",

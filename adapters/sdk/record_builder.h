@@ -44,8 +44,7 @@ class RecordBuilder {
   RecordBuilder&& Int(absl::string_view field, int64_t value) &&;
   // Exact decimal written as a string, e.g. "89.50" (FIELD_TYPE_DECIMAL).
   RecordBuilder& Decimal(absl::string_view field, absl::string_view value) &;
-  RecordBuilder&& Decimal(absl::string_view field,
-                          absl::string_view value) &&;
+  RecordBuilder&& Decimal(absl::string_view field, absl::string_view value) &&;
   // true / false (FIELD_TYPE_BOOL).
   RecordBuilder& Bool(absl::string_view field, bool value) &;
   RecordBuilder&& Bool(absl::string_view field, bool value) &&;

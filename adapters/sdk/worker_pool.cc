@@ -27,9 +27,9 @@ absl::Status WorkerPool::Submit(std::function<void()> task) {
         "the worker pool is shutting down and accepts no new work");
   }
   if (static_cast<int>(queue_.size()) >= max_queue_) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "all ", num_threads_, " workers are busy and ", max_queue_,
-        " requests are already waiting"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("all ", num_threads_, " workers are busy and ", max_queue_,
+                     " requests are already waiting"));
   }
   queue_.push_back(std::move(task));
   work_available_.Signal();

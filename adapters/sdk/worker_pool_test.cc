@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 
@@ -24,13 +25,16 @@ TEST(WorkerPoolTest, RunsEveryTask) {
 TEST(WorkerPoolTest, RunsTasksConcurrently) {
   // Each task waits for all three to have started: this only finishes when
   // three workers run at the same time.
-  absl::BlockingCounter all_started(3);
+  absl::Mutex mu;
+  int started = 0;
   absl::BlockingCounter done(3);
   WorkerPool pool(3, 3);
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(pool.Submit([&] {
-                      all_started.DecrementCount();
-                      all_started.Wait();
+                      absl::MutexLock lock(&mu);
+                      ++started;
+                      auto all = [&started] { return started == 3; };
+                      mu.Await(absl::Condition(&all));
                       done.DecrementCount();
                     })
                     .ok());

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <ostream>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -154,6 +155,8 @@ struct ErrorCase {
   const char* to;
   const char* expected;
 };
+
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
 
 class CatalogErrorTest : public ::testing::TestWithParam<ErrorCase> {};
 

@@ -45,7 +45,21 @@ FieldPath LocatablePrefix(const google::protobuf::Message& root,
 }  // namespace
 
 std::string ConfigErrors::Where(const FieldPath& path) const {
-  return file_.Where(root_, LocatablePrefix(root_, path));
+  FieldPath located = LocatablePrefix(root_, path);
+  std::string where = file_.Where(root_, located);
+  // Elements of a list written `fields: ["a", "b"]` have no location of
+  // their own past the first; point at the list rather than its parent.
+  if (!located.empty() && located.back().second > 0) {
+    FieldPath parent(located.begin(), located.end() - 1);
+    FieldPath first = located;
+    first.back().second = 0;
+    const std::string parent_where = file_.Where(root_, parent);
+    const std::string first_where = file_.Where(root_, first);
+    if (where == parent_where && first_where != parent_where) {
+      return first_where;
+    }
+  }
+  return where;
 }
 
 void ConfigErrors::Add(const FieldPath& path, absl::string_view problem) {

@@ -1,5 +1,7 @@
 #include "exchange/catalog/record_checker.h"
 
+#include <ostream>
+
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -99,6 +101,8 @@ struct BadRecord {
   const char* record;
   const char* message;
 };
+
+void PrintTo(const BadRecord& c, std::ostream* os) { *os << c.name; }
 
 class RecordCheckerErrorTest : public ::testing::TestWithParam<BadRecord> {};
 

@@ -55,7 +55,7 @@ TEST(MaskValueTest, KeepEndsKeepsFourAndFour) {
   EXPECT_EQ(Mask(kString, kKeep, String("12345678")), "********");
   EXPECT_EQ(Mask(kString, kKeep, String("abc")), "***");
   EXPECT_EQ(Mask(kString, kKeep, String("京(2021)朝阳区不动产权第0012345号")),
-            "京(20*****************2345号");
+            "京(20***************345号");
 }
 
 TEST(MaskValueTest, YearOnlyKeepsYear) {

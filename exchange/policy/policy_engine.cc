@@ -159,9 +159,8 @@ PolicyEngine::Evaluation PolicyEngine::Evaluate(
             ? absl::StrCat("grant '", grant.id(), "' is not in force before ",
                            grant.not_before(), " (query made at ", at, ")")
             : absl::StrCat("grant '", grant.id(),
-                           "' expired: it was valid "
-                           "until ",
-                           grant.not_after(), " (query made at ", at, ")"));
+                           "' expired: it was valid until ", grant.not_after(),
+                           " (query made at ", at, ")"));
     return result;
   }
   Decision& decision = result.decision;
@@ -223,8 +222,9 @@ absl::StatusOr<Decision> PolicyEngine::Decide(const QueryIntent& intent,
     }
   }
   if (matched.empty()) {
-    if (considered_grant != nullptr)
+    if (considered_grant != nullptr) {
       *considered_grant = closest.decision.grant_id;
+    }
     return closest.denial;
   }
   // Fewest masked fields first; stable, so file order breaks ties.

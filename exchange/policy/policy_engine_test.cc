@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "exchange/policy/test_catalog.h"
@@ -380,6 +382,43 @@ grants {
   EXPECT_EQ(exhausted.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(exhausted.status().message()),
               HasSubstr("grant 'fast' allows 1 queries/s for 'tax'"));
+}
+
+TEST_F(PolicyEngineTest, ConcurrentDecisionsShareOneBucket) {
+  const std::string policy = R"txt(
+purposes { code: "property_transfer.deed_tax" }
+grants {
+  id: "busy"
+  consumer: "tax"
+  dataset: "registry.marriage"
+  fields: "marital_status"
+  purposes: "property_transfer.deed_tax"
+  rate_limit { per_second: 1 burst: 100 }
+}
+)txt";
+  auto engine = PolicyEngine::FromText("p", policy, *catalog_);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  const QueryIntent intent =
+      Intent("tax", "registry.marriage", {}, "property_transfer.deed_tax");
+  std::atomic<int> allowed{0};
+  std::atomic<int> exhausted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        auto decision = (*engine)->Decide(intent);
+        if (decision.ok()) {
+          ++allowed;
+        } else if (decision.status().code() ==
+                   absl::StatusCode::kResourceExhausted) {
+          ++exhausted;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(allowed.load(), 100);
+  EXPECT_EQ(exhausted.load(), 300);
 }
 
 TEST_F(PolicyEngineTest, CaseBoundGrantNeedsACase) {

@@ -1,6 +1,7 @@
 #include "exchange/policy/policy_validator.h"
 
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "exchange/policy/policy_engine.h"
@@ -90,6 +91,8 @@ struct ErrorCase {
   const char* to;
   const char* expected;
 };
+
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
 
 class PolicyErrorTest : public ::testing::TestWithParam<ErrorCase> {};
 

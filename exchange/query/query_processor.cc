@@ -152,7 +152,12 @@ absl::Status QueryProcessor::Decide(Call& call) {
   intent.purpose = request.context().purpose();
   intent.case_id = request.context().case_id();
   intent.now = options_.now();
-  ASSIGN_OR_RETURN(call.decision, options_.policy->Decide(intent));
+  std::string considered_grant;
+  absl::StatusOr<policy::Decision> decision =
+      options_.policy->Decide(intent, &considered_grant);
+  call.entry.set_grant_id(considered_grant);
+  if (!decision.ok()) return decision.status();
+  call.decision = *std::move(decision);
   return absl::OkStatus();
 }
 

@@ -21,7 +21,7 @@
 #include "exchange/audit/subject_hasher.h"
 #include "exchange/catalog/catalog.h"
 #include "exchange/policy/policy_engine.h"
-#include "exchange/router/router.h"
+#include "exchange/router/fetcher.h"
 
 namespace datarun::query {
 
@@ -31,7 +31,7 @@ class QueryProcessor {
     // Not owned; must outlive the processor.
     const catalog::Catalog* catalog = nullptr;
     policy::PolicyEngine* policy = nullptr;
-    router::Router* router = nullptr;
+    router::Fetcher* router = nullptr;
     audit::AuditSink* audit = nullptr;
     const audit::SubjectHasher* subject_hasher = nullptr;
     // Largest number of fields one query may name.

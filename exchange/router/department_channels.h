@@ -29,8 +29,7 @@ struct FetchCounters {
   uint64_t rejected_by_circuit = 0; // failed fast because the breaker was open
 };
 
-// Thread-safe. Shared (std::shared_ptr) between the router and its in-flight
-// calls, so calls may outlive the router.
+// Thread-safe. Owned by the router, which outlives every call using it.
 class DepartmentChannels {
  public:
   // `channels` must not be empty.

@@ -19,35 +19,69 @@ int64_t RoundedMillis(absl::Duration d) {
 
 }  // namespace
 
-void FetchCall::Start(std::shared_ptr<DepartmentChannels> department,
-                      bool probe, v1::FetchRequest request, absl::Time deadline,
+void FetchCall::Start(DepartmentChannels* department,
+                      std::shared_ptr<InflightCalls> inflight, bool probe,
+                      v1::FetchRequest request, absl::Time deadline,
                       Done done) {
-  auto* call = new FetchCall(std::move(department), probe, std::move(request),
-                             deadline, std::move(done));
+  auto call = std::make_shared<FetchCall>(department, inflight,
+                                          probe, std::move(request), deadline,
+                                          std::move(done));
+  inflight->Add(call);
   call->StartAttempt();
 }
 
-FetchCall::FetchCall(std::shared_ptr<DepartmentChannels> department, bool probe,
+FetchCall::FetchCall(DepartmentChannels* department,
+                     std::shared_ptr<InflightCalls> inflight, bool probe,
                      v1::FetchRequest request, absl::Time deadline, Done done)
-    : department_(std::move(department)),
+    : department_(department),
+      inflight_(std::move(inflight)),
       probe_(probe),
       request_(std::move(request)),
       start_(absl::Now()),
       deadline_(deadline),
       done_(std::move(done)) {}
 
+void FetchCall::Cancel() {
+  std::shared_ptr<grpc::ClientContext> context;
+  {
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+    context = context_;
+  }
+  // Outside mu_: the attempt's callback may run right here.
+  if (context != nullptr) context->TryCancel();
+}
+
+bool FetchCall::cancelled() const {
+  absl::MutexLock lock(&mu_);
+  return cancelled_;
+}
+
 void FetchCall::StartAttempt() {
   ++attempts_;
-  context_ = std::make_unique<grpc::ClientContext>();
-  context_->set_deadline(absl::ToChronoTime(deadline_));
+  auto context = std::make_shared<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(deadline_));
   // A department that is down must fail now, not wait for a connection.
-  context_->set_wait_for_ready(false);
+  context->set_wait_for_ready(false);
+  bool cancelled;
+  {
+    absl::MutexLock lock(&mu_);
+    cancelled = cancelled_;
+    if (!cancelled) context_ = context;
+  }
+  if (cancelled) {
+    Finish(absl::CancelledError(
+        absl::StrCat("department '", department_->department(),
+                     "': call cancelled: the router is shutting down")));
+    return;
+  }
   response_.Clear();
-  // After this call the callback may run at any time, on any thread, even
-  // before async()->Fetch returns: touch nothing afterwards.
+  // The callback may run on any thread at any time from here on.
   department_->NextStub()->async()->Fetch(
-      context_.get(), &request_, &response_,
-      [this](grpc::Status status) { OnAttemptDone(status); });
+      context.get(), &request_, &response_,
+      [self = shared_from_this()](grpc::Status status) {
+        self->OnAttemptDone(status);
+      });
 }
 
 void FetchCall::OnAttemptDone(const grpc::Status& status) {
@@ -77,6 +111,14 @@ void FetchCall::OnAttemptDone(const grpc::Status& status) {
           absl::StrCat("department '", name, "' did not answer within ",
                        RoundedMillis(deadline_ - start_), " ms")));
       return;
+    case grpc::StatusCode::CANCELLED:
+      if (cancelled()) {
+        Finish(absl::CancelledError(absl::StrCat(
+            "department '", name,
+            "': call cancelled: the router is shutting down")));
+        return;
+      }
+      [[fallthrough]];
     default:
       Finish(absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                           absl::StrCat("department '", name,
@@ -92,7 +134,7 @@ void FetchCall::Finish(absl::StatusOr<v1::FetchResponse> result) {
     outcome = CircuitBreaker::Outcome::kFailure;
   } else if (code == absl::StatusCode::kDeadlineExceeded ||
              code == absl::StatusCode::kCancelled) {
-    // The caller's budget, not the department's health.
+    // The caller's budget or our shutdown, not the department's health.
     outcome = CircuitBreaker::Outcome::kNeutral;
   }
   CircuitBreaker::Transition transition =
@@ -108,9 +150,19 @@ void FetchCall::Finish(absl::StatusOr<v1::FetchResponse> result) {
         .Str("department", department_->department());
   }
   department_->CountResult(code);
+  inflight_->Remove(this);
+  std::shared_ptr<grpc::ClientContext> context;
+  {
+    absl::MutexLock lock(&mu_);
+    context.swap(context_);
+  }
+  context.reset();  // holds a reference to the channel
   Done done = std::move(done_);
-  delete this;
   done(std::move(result));
+  // Last: the router may destroy the department's channels as soon as this
+  // returns; nothing below may touch department_.
+  std::shared_ptr<InflightCalls> inflight = inflight_;
+  inflight->Finished();
 }
 
 }  // namespace datarun::router

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "exchange/router/callback_queue_pin.h"
 #include "exchange/router/fetch_call.h"
 #include "exchange/security/names.h"
 
@@ -111,6 +112,7 @@ absl::Status UnknownDepartment(absl::string_view department) {
 absl::StatusOr<std::unique_ptr<Router>> Router::Create(Options options) {
   absl::Status valid = ValidateOptions(options);
   if (!valid.ok()) return valid;
+  PinGrpcCallbackQueue();
   std::shared_ptr<grpc::ChannelCredentials> credentials =
       options.insecure_for_tests ? grpc::InsecureChannelCredentials()
                                  : options.credentials;
@@ -128,13 +130,15 @@ absl::StatusOr<std::unique_ptr<Router>> Router::Create(Options options) {
     }
     router->departments_.emplace(
         endpoint.department(),
-        std::make_shared<DepartmentChannels>(endpoint.department(),
+        std::make_unique<DepartmentChannels>(endpoint.department(),
                                              std::move(channels), breaker));
   }
   return router;
 }
 
-Router::~Router() = default;
+Router::Router() : inflight_(std::make_shared<InflightCalls>()) {}
+
+Router::~Router() { inflight_->CancelAllAndWait(); }
 
 void Router::Fetch(absl::string_view department, v1::FetchRequest request,
                    absl::Time deadline, FetchDone done) {
@@ -143,7 +147,7 @@ void Router::Fetch(absl::string_view department, v1::FetchRequest request,
     done(UnknownDepartment(department));
     return;
   }
-  const std::shared_ptr<DepartmentChannels>& channels = it->second;
+  DepartmentChannels* channels = it->second.get();
   channels->CountFetch();
   absl::Time now = absl::Now();
   if (deadline <= now) {
@@ -172,8 +176,8 @@ void Router::Fetch(absl::string_view department, v1::FetchRequest request,
         " consecutive failures; ", why)));
     return;
   }
-  FetchCall::Start(channels, admission.probe, std::move(request), deadline,
-                   std::move(done));
+  FetchCall::Start(channels, inflight_, admission.probe, std::move(request),
+                   deadline, std::move(done));
 }
 
 absl::StatusOr<Router::Health> Router::DepartmentHealth(

@@ -18,13 +18,15 @@
 #include "datarun/v1/adapter.pb.h"
 #include "datarun/v1/config.pb.h"
 #include "exchange/router/circuit_breaker.h"
+#include "exchange/router/fetcher.h"
 #include "exchange/router/department_channels.h"
+#include "exchange/router/inflight_calls.h"
 
 namespace datarun::router {
 
 // Thread-safe: Fetch and DepartmentHealth may be called concurrently from any
 // thread. The set of departments is fixed at Create.
-class Router {
+class Router final : public Fetcher {
  public:
   struct Options {
     // Department -> host:port of its adapter.
@@ -52,7 +54,7 @@ class Router {
     FetchCounters counters;
   };
 
-  using FetchDone = absl::AnyInvocable<void(absl::StatusOr<v1::FetchResponse>)>;
+  using Fetcher::FetchDone;
 
   // Builds the channel pools. Does not dial: connections are made on first
   // use. Errors (INVALID_ARGUMENT, naming the endpoint by position): empty,
@@ -63,7 +65,10 @@ class Router {
 
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
-  // Calls still in flight complete normally (they keep their channels).
+  // Cancels calls still in flight (their `done` gets CANCELLED "department
+  // 'x': call cancelled: the router is shutting down"), waits until every
+  // `done` has returned, then closes the channels. Must not run inside a
+  // `done` callback, nor concurrently with Fetch.
   ~Router();
 
   // Sends `request` to `department`'s adapter; `deadline` (absolute, the
@@ -82,7 +87,7 @@ class Router {
   //   FAILED_PRECONDITION "no adapter is configured for department 'x'";
   //   any other code      the adapter's, message prefixed "department 'land': ".
   void Fetch(absl::string_view department, v1::FetchRequest request,
-             absl::Time deadline, FetchDone done);
+             absl::Time deadline, FetchDone done) override;
 
   // Returns the breaker state and counters of `department`;
   // FAILED_PRECONDITION when no adapter is configured for it.
@@ -92,11 +97,13 @@ class Router {
   std::vector<std::string> Departments() const;
 
  private:
-  Router() = default;
+  Router();
 
   // Immutable after Create.
-  absl::flat_hash_map<std::string, std::shared_ptr<DepartmentChannels>>
+  absl::flat_hash_map<std::string, std::unique_ptr<DepartmentChannels>>
       departments_;
+  // Shared with the calls, which signal it last thing.
+  const std::shared_ptr<InflightCalls> inflight_;
 };
 
 }  // namespace datarun::router

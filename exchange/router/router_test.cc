@@ -371,9 +371,11 @@ TEST_F(RouterTest, ConcurrentFetchesAllComplete) {
   EXPECT_EQ(ok, kCalls);
 }
 
-TEST_F(RouterTest, RouterMayBeDestroyedWithCallsInFlight) {
+TEST_F(RouterTest, DestroyingTheRouterCancelsCallsInFlight) {
   absl::Notification release;
+  absl::Notification adapter_called;
   adapter_.set_handler([&](int, const v1::FetchRequest&, v1::FetchResponse*) {
+    adapter_called.Notify();
     release.WaitForNotificationWithTimeout(absl::Seconds(30));
     return grpc::Status::OK;
   });
@@ -385,10 +387,28 @@ TEST_F(RouterTest, RouterMayBeDestroyedWithCallsInFlight) {
                   status = result.status();
                   done.Notify();
                 });
+  adapter_called.WaitForNotification();
   router.reset();
+  // The destructor returned only after `done` ran, with the adapter still
+  // holding the call.
+  EXPECT_TRUE(done.HasBeenNotified());
   release.Notify();
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(status.message(),
+            "department 'land': call cancelled: the router is shutting down");
+}
+
+TEST_F(RouterTest, DestroyingTheRouterAfterCallsFinishedIsClean) {
+  auto router = MakeRouter(OptionsFor(port_));
+  absl::Notification done;
+  router->Fetch("land", LandRequest(), In(absl::Seconds(30)),
+                [&](absl::StatusOr<v1::FetchResponse> result) {
+                  EXPECT_TRUE(result.ok()) << result.status();
+                  done.Notify();
+                });
   done.WaitForNotification();
-  EXPECT_TRUE(status.ok()) << status;
+  // The last channel references go away here, on this thread.
+  router.reset();
 }
 
 TEST(RouterCreateTest, RejectsBadOptionsNamingTheEndpoint) {

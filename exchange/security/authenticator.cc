@@ -2,7 +2,6 @@
 
 #include <grpc/grpc_security_constants.h>
 #include <openssl/err.h>
-#include <sys/stat.h>
 
 #include <utility>
 
@@ -22,7 +21,9 @@ namespace {
 // Name of the SAN property (not exported as a macro by gRPC 1.51).
 constexpr char kSanProperty[] = "x509_subject_alternative_name";
 
-std::string ToString(grpc::string_ref s) { return std::string(s.data(), s.size()); }
+std::string ToString(grpc::string_ref s) {
+  return std::string(s.data(), s.size());
+}
 
 absl::Status Refuse(absl::string_view message) {
   return absl::UnauthenticatedError(message);
@@ -54,35 +55,25 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
     auth->members_.insert(dept);
   }
   if (options.ca_cert_path.empty()) {
-    return absl::InvalidArgumentError("authenticator: CA certificate path is not set");
+    return absl::InvalidArgumentError(
+        "authenticator: CA certificate path is not set");
   }
   ASSIGN_OR_RETURN(auth->ca_pem_, ReadFile(options.ca_cert_path));
-  ASSIGN_OR_RETURN(auth->ca_certs_,
-                   ParseCertificateChainPem(
-                       auth->ca_pem_, absl::StrCat("CA ", options.ca_cert_path)));
+  ASSIGN_OR_RETURN(
+      auth->ca_certs_,
+      ParseCertificateChainPem(auth->ca_pem_,
+                               absl::StrCat("CA ", options.ca_cert_path)));
   if (!options.crl_path.empty()) {
     absl::MutexLock lock(&auth->mu_);
-    auth->crl_stamp_ = Stamp(options.crl_path);
-    ASSIGN_OR_RETURN(auth->crl_, auth->LoadCrl());
+    ASSIGN_OR_RETURN(auth->crl_pem_, ReadFile(options.crl_path));
+    ASSIGN_OR_RETURN(auth->crl_, auth->ParseCrl(auth->crl_pem_));
     auth->next_crl_check_ = absl::Now() + options.crl_check_interval;
   }
   return auth;
 }
 
-Authenticator::FileStamp Authenticator::Stamp(const std::string& path) {
-  FileStamp stamp;
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return stamp;
-  stamp.exists = true;
-  stamp.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
-                   st.st_mtim.tv_nsec;
-  stamp.size = static_cast<int64_t>(st.st_size);
-  stamp.inode = static_cast<uint64_t>(st.st_ino);
-  return stamp;
-}
-
-absl::StatusOr<std::unique_ptr<RevocationList>> Authenticator::LoadCrl() const {
-  ASSIGN_OR_RETURN(std::string pem, ReadFile(options_.crl_path));
+absl::StatusOr<std::unique_ptr<RevocationList>> Authenticator::ParseCrl(
+    const std::string& pem) const {
   ASSIGN_OR_RETURN(std::unique_ptr<RevocationList> crl,
                    RevocationList::Parse(
                        pem, absl::StrCat("CRL ", options_.crl_path), ca_pem_,
@@ -104,10 +95,11 @@ bool Authenticator::IsRevoked(const std::string& serial_hex) const {
   absl::Time now = absl::Now();
   if (now >= next_crl_check_) {
     next_crl_check_ = now + options_.crl_check_interval;
-    FileStamp stamp = Stamp(options_.crl_path);
-    if (!(stamp == crl_stamp_)) {
-      crl_stamp_ = stamp;
-      auto fresh = LoadCrl();
+    auto pem = ReadFile(options_.crl_path);
+    std::string content = pem.ok() ? *pem : "";
+    if (content != crl_pem_) {
+      crl_pem_ = std::move(content);
+      auto fresh = pem.ok() ? ParseCrl(crl_pem_) : pem.status();
       if (fresh.ok()) {
         crl_ = *std::move(fresh);
       } else {
@@ -161,10 +153,10 @@ absl::StatusOr<PeerIdentity> Authenticator::Authenticate(
 
   std::vector<std::string> ids = PeerSpiffeIds(context);
   if (ids.empty()) {
-    return Refuse(absl::StrCat(
-        "client certificate (serial ", peer.serial_hex,
-        ") has no SPIFFE id: it needs a URI SAN spiffe://",
-        options_.trust_domain, "/dept/<department>"));
+    return Refuse(
+        absl::StrCat("client certificate (serial ", peer.serial_hex,
+                     ") has no SPIFFE id: it needs a URI SAN spiffe://",
+                     options_.trust_domain, "/dept/<department>"));
   }
   if (ids.size() > 1) {
     return Refuse(absl::StrCat("client certificate (serial ", peer.serial_hex,

@@ -8,12 +8,12 @@
 // the trust domain, the path, membership and revocation.
 //
 // Revocation: the CRL (optional) is loaded and its signature verified
-// against the CA at Create. Afterwards its file is checked for changes
-// (mtime, size, inode) at most once per Options::crl_check_interval and
-// reloaded when it changed, so a newly revoked certificate is rejected on
-// the next call without a restart. A broken or unsigned new CRL, or a
-// missing file, keeps the previous list and logs a warning
-// ("crl_reload_failed").
+// against the CA at Create. Afterwards the file is re-read at most once per
+// Options::crl_check_interval and, when its content changed, parsed and
+// verified again, so a newly revoked certificate is rejected on the next
+// call without a restart. A broken or unsigned new CRL, or a missing file,
+// keeps the previous list and logs a warning ("crl_reload_failed") once per
+// change.
 //
 // Thread-safe: Authenticate may be called concurrently from any thread.
 #ifndef DATARUN_EXCHANGE_SECURITY_AUTHENTICATOR_H_
@@ -95,23 +95,11 @@ class Authenticator {
       const grpc::AuthContext& context) const;
 
  private:
-  // Identity of the CRL file's current version.
-  struct FileStamp {
-    bool exists = false;
-    int64_t mtime_ns = 0;
-    int64_t size = 0;
-    uint64_t inode = 0;
-    bool operator==(const FileStamp& o) const {
-      return exists == o.exists && mtime_ns == o.mtime_ns && size == o.size &&
-             inode == o.inode;
-    }
-  };
-
   explicit Authenticator(const Options& options) : options_(options) {}
 
-  static FileStamp Stamp(const std::string& path);
-  // Reads and verifies the CRL file.
-  absl::StatusOr<std::unique_ptr<RevocationList>> LoadCrl() const;
+  // Parses and verifies `pem`, the content of the CRL file.
+  absl::StatusOr<std::unique_ptr<RevocationList>> ParseCrl(
+      const std::string& pem) const;
   // True when `serial_hex` is in the current CRL; reloads it first when due.
   bool IsRevoked(const std::string& serial_hex) const;
   // OK when `cert` was signed by one of the CA certificates.
@@ -124,7 +112,8 @@ class Authenticator {
 
   mutable absl::Mutex mu_;
   mutable std::unique_ptr<RevocationList> crl_ ABSL_GUARDED_BY(mu_);
-  mutable FileStamp crl_stamp_ ABSL_GUARDED_BY(mu_);
+  // Content of the CRL file when last read ("" when unreadable).
+  mutable std::string crl_pem_ ABSL_GUARDED_BY(mu_);
   mutable absl::Time next_crl_check_ ABSL_GUARDED_BY(mu_);
 };
 

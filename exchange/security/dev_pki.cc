@@ -36,8 +36,8 @@ std::string DeptBase(absl::string_view department) {
   return absl::StrCat("dept-", department);
 }
 
-CertificateSpec LeafSpec(absl::string_view server_name,
-                         std::string spiffe_id, absl::Time now) {
+CertificateSpec LeafSpec(absl::string_view server_name, std::string spiffe_id,
+                         absl::Time now) {
   CertificateSpec spec;
   spec.common_name = std::string(server_name);
   spec.spiffe_id = std::move(spiffe_id);
@@ -51,7 +51,6 @@ CertificateSpec LeafSpec(absl::string_view server_name,
 CertificateSpec ExchangeSpec(absl::string_view td, absl::Time now) {
   return LeafSpec(ExchangeServerName(td), ExchangeSpiffeId(td), now);
 }
-
 
 // True unless reading `path` says it does not exist.
 bool Exists(absl::string_view path) {
@@ -68,13 +67,19 @@ absl::StatusOr<std::string> IssueInto(absl::string_view dir,
   return CertificateSerialHex(pair.cert_pem);
 }
 
+// "missing" for a file that does not exist, else the error message.
+std::string Problem(const absl::Status& status) {
+  if (absl::IsNotFound(status)) return "missing";
+  return std::string(status.message());
+}
+
 // Returns "" when <base>.pem/.key are usable for `spiffe_id`, else why not.
 std::string LeafProblem(absl::string_view dir, absl::string_view base,
                         const KeyAndCert& ca, absl::string_view spiffe_id) {
   auto cert = ReadFile(Join(dir, absl::StrCat(base, ".pem")));
-  if (!cert.ok()) return std::string(cert.status().message());
+  if (!cert.ok()) return Problem(cert.status());
   auto key = ReadFile(Join(dir, absl::StrCat(base, ".key")));
-  if (!key.ok()) return std::string(key.status().message());
+  if (!key.ok()) return absl::StrCat(base, ".key ", Problem(key.status()));
   absl::Status match = CheckKeyMatchesCertificate(*key, *cert);
   if (!match.ok()) return std::string(match.message());
   absl::Status verify = VerifyCertificate(*cert, ca.cert_pem, true);
@@ -126,7 +131,7 @@ std::string CrlProblem(absl::string_view dir, const KeyAndCert& ca,
                        const std::vector<std::string>& serials) {
   std::string path = Join(dir, "crl.pem");
   auto pem = ReadFile(path);
-  if (!pem.ok()) return std::string(pem.status().message());
+  if (!pem.ok()) return Problem(pem.status());
   auto crl = RevocationList::Parse(*pem, path, ca.cert_pem, "ca.pem");
   if (!crl.ok()) return std::string(crl.status().message());
   if ((*crl)->next_update() <= absl::Now()) return "past its next update";
@@ -140,9 +145,9 @@ std::string CrlProblem(absl::string_view dir, const KeyAndCert& ca,
 absl::Status CheckTrustDomain(absl::string_view dir, absl::string_view td) {
   auto existing = TrustDomain(dir);
   if (!existing.ok() || *existing == td) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      dir, " holds a dev PKI of trust domain '", *existing, "', not '", td,
-      "'; use another directory"));
+  return absl::FailedPreconditionError(
+      absl::StrCat(dir, " holds a dev PKI of trust domain '", *existing,
+                   "', not '", td, "'; use another directory"));
 }
 
 }  // namespace
@@ -163,26 +168,26 @@ absl::StatusOr<KeyAndCert> LoadCa(absl::string_view dir) {
   if (!cert.ok() || !key.ok()) {
     const absl::Status& bad = !cert.ok() ? cert.status() : key.status();
     if (bad.code() != absl::StatusCode::kNotFound) return bad;
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no dev CA in ", dir, " (", bad.message(),
-        "); run `datarunctl pki init --dir ", dir, "` first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("no dev CA in ", dir, " (", bad.message(),
+                     "); run `datarunctl pki init --dir ", dir, "` first"));
   }
   ca.cert_pem = *std::move(cert);
   ca.key_pem = *std::move(key);
   absl::Status match = CheckKeyMatchesCertificate(ca.key_pem, ca.cert_pem);
   if (!match.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        key_path, " and ", cert_path, " do not belong together: ",
-        match.message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat(key_path, " and ", cert_path,
+                     " do not belong together: ", match.message()));
   }
   return ca;
 }
 
 absl::Status WriteKeyAndCert(absl::string_view dir, absl::string_view base,
-                       const KeyAndCert& pair) {
+                             const KeyAndCert& pair) {
   // Key first: a crash in between leaves a mismatch Init repairs.
-  RETURN_IF_ERROR(
-      WriteFileAtomically(Join(dir, absl::StrCat(base, ".key")), pair.key_pem, 0600));
+  RETURN_IF_ERROR(WriteFileAtomically(Join(dir, absl::StrCat(base, ".key")),
+                                      pair.key_pem, 0600));
   return WriteFileAtomically(Join(dir, absl::StrCat(base, ".pem")),
                              pair.cert_pem, 0644);
 }
@@ -246,7 +251,8 @@ absl::StatusOr<InitReport> Init(absl::string_view dir,
   std::set<std::string> seen;
   for (const std::string& dept : departments) {
     if (!seen.insert(dept).second) continue;
-    leaves.push_back({DeptBase(dept), DepartmentCertificateSpec(trust_domain, dept, now)});
+    leaves.push_back(
+        {DeptBase(dept), DepartmentCertificateSpec(trust_domain, dept, now)});
   }
   for (const Leaf& leaf : leaves) {
     std::string problem = LeafProblem(dir, leaf.base, ca, leaf.spec.spiffe_id);
@@ -284,15 +290,17 @@ absl::StatusOr<std::string> Issue(absl::string_view dir,
   RETURN_IF_ERROR(ValidateTrustDomain(trust_domain));
   RETURN_IF_ERROR(ValidateDepartmentId(department));
   ASSIGN_OR_RETURN(KeyAndCert ca, LoadCa(dir));
-  return IssueInto(dir, DeptBase(department), ca,
-                   DepartmentCertificateSpec(trust_domain, department, absl::Now()));
+  return IssueInto(
+      dir, DeptBase(department), ca,
+      DepartmentCertificateSpec(trust_domain, department, absl::Now()));
 }
 
 absl::StatusOr<std::string> IssueExchange(absl::string_view dir,
                                           absl::string_view trust_domain) {
   RETURN_IF_ERROR(ValidateTrustDomain(trust_domain));
   ASSIGN_OR_RETURN(KeyAndCert ca, LoadCa(dir));
-  return IssueInto(dir, "exchange", ca, ExchangeSpec(trust_domain, absl::Now()));
+  return IssueInto(dir, "exchange", ca,
+                   ExchangeSpec(trust_domain, absl::Now()));
 }
 
 absl::StatusOr<std::string> Revoke(absl::string_view dir,
@@ -350,7 +358,8 @@ absl::StatusOr<std::vector<ListedCertificate>> List(absl::string_view dir) {
   std::vector<std::string> names;
   while (struct dirent* entry = ::readdir(d)) {
     std::string name = entry->d_name;
-    if (absl::EndsWith(name, ".pem") && name != "crl.pem") names.push_back(name);
+    if (absl::EndsWith(name, ".pem") && name != "crl.pem")
+      names.push_back(name);
   }
   ::closedir(d);
   auto rank = [](const std::string& name) {

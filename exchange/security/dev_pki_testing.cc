@@ -22,9 +22,9 @@ absl::Status ValidateName(absl::string_view name) {
     }
   }
   if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "test identity name '", name,
-      "' is invalid: use [a-z0-9._-], not 'ca' or 'exchange'"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("test identity name '", name,
+                   "' is invalid: use [a-z0-9._-], not 'ca' or 'exchange'"));
 }
 
 std::string Join(absl::string_view dir, absl::string_view file) {
@@ -102,12 +102,12 @@ absl::StatusOr<v1::TlsFiles> IssueForeign(absl::string_view dir,
   if (cert.ok() && key.ok() && CheckKeyMatchesCertificate(*key, *cert).ok()) {
     foreign_ca = {*std::move(key), *std::move(cert)};
   } else {
-    ASSIGN_OR_RETURN(CertificateInfo real, InspectCertificate(real_ca.cert_pem));
+    ASSIGN_OR_RETURN(CertificateInfo real,
+                     InspectCertificate(real_ca.cert_pem));
     absl::Time now = absl::Now();
-    ASSIGN_OR_RETURN(foreign_ca,
-                     CreateCertificateAuthority(real.common_name,
-                                                now - absl::Hours(1),
-                                                now + absl::Hours(24 * 3650)));
+    ASSIGN_OR_RETURN(foreign_ca, CreateCertificateAuthority(
+                                     real.common_name, now - absl::Hours(1),
+                                     now + absl::Hours(24 * 3650)));
     RETURN_IF_ERROR(WriteKeyAndCert(dir, foreign_base, foreign_ca));
   }
   return IssueSignedBy(

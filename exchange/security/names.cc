@@ -109,8 +109,7 @@ absl::StatusOr<SpiffeId> ParseSpiffeId(absl::string_view uri) {
   }
   if (slash == absl::string_view::npos) return id;
   absl::string_view path = rest.substr(slash);
-  for (absl::string_view segment :
-       absl::StrSplit(path.substr(1), '/')) {
+  for (absl::string_view segment : absl::StrSplit(path.substr(1), '/')) {
     if (segment.empty()) return bad("path has an empty segment");
     if (segment == "." || segment == "..") {
       return bad("path has a '.' or '..' segment");

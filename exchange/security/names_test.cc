@@ -10,7 +10,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(NamesTest, Builders) {
-  EXPECT_EQ(ExchangeSpiffeId("datarun.local"), "spiffe://datarun.local/exchange");
+  EXPECT_EQ(ExchangeSpiffeId("datarun.local"),
+            "spiffe://datarun.local/exchange");
   EXPECT_EQ(DepartmentSpiffeId("datarun.local", "tax"),
             "spiffe://datarun.local/dept/tax");
   EXPECT_EQ(ExchangeServerName("datarun.local"), "exchange.datarun.local");

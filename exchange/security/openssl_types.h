@@ -28,7 +28,8 @@ using X509Ptr = std::unique_ptr<X509, OpenSslDeleter<X509, X509_free>>;
 using X509CrlPtr =
     std::unique_ptr<X509_CRL, OpenSslDeleter<X509_CRL, X509_CRL_free>>;
 using X509RevokedPtr =
-    std::unique_ptr<X509_REVOKED, OpenSslDeleter<X509_REVOKED, X509_REVOKED_free>>;
+    std::unique_ptr<X509_REVOKED,
+                    OpenSslDeleter<X509_REVOKED, X509_REVOKED_free>>;
 using X509StorePtr =
     std::unique_ptr<X509_STORE, OpenSslDeleter<X509_STORE, X509_STORE_free>>;
 using X509StoreCtxPtr =
@@ -40,7 +41,8 @@ using X509ExtensionPtr =
 using Asn1TimePtr =
     std::unique_ptr<ASN1_TIME, OpenSslDeleter<ASN1_TIME, ASN1_TIME_free>>;
 using Asn1IntegerPtr =
-    std::unique_ptr<ASN1_INTEGER, OpenSslDeleter<ASN1_INTEGER, ASN1_INTEGER_free>>;
+    std::unique_ptr<ASN1_INTEGER,
+                    OpenSslDeleter<ASN1_INTEGER, ASN1_INTEGER_free>>;
 using GeneralNamesPtr =
     std::unique_ptr<GENERAL_NAMES,
                     OpenSslDeleter<GENERAL_NAMES, GENERAL_NAMES_free>>;

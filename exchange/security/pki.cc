@@ -25,7 +25,8 @@ struct ParsedCa {
 
 absl::StatusOr<ParsedCa> ParseCa(const KeyAndCert& ca) {
   ParsedCa out;
-  ASSIGN_OR_RETURN(out.cert, ParseCertificatePem(ca.cert_pem, "CA certificate"));
+  ASSIGN_OR_RETURN(out.cert,
+                   ParseCertificatePem(ca.cert_pem, "CA certificate"));
   ASSIGN_OR_RETURN(out.key, ParsePrivateKeyPem(ca.key_pem, "CA key"));
   if (X509_check_private_key(out.cert.get(), out.key.get()) != 1) {
     ERR_clear_error();
@@ -43,9 +44,9 @@ absl::StatusOr<EvpPkeyPtr> NewP256Key() {
 
 absl::Status CheckValidity(absl::Time not_before, absl::Time not_after) {
   if (not_before >= not_after) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "validity: not_before ", absl::FormatTime(not_before), " is not before not_after ",
-        absl::FormatTime(not_after)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("validity: not_before ", absl::FormatTime(not_before),
+                     " is not before not_after ", absl::FormatTime(not_after)));
   }
   return absl::OkStatus();
 }
@@ -93,7 +94,8 @@ absl::Status AddExtension(X509* cert, X509* issuer, int nid,
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
   X509ExtensionPtr ext(X509V3_EXT_nconf_nid(nullptr, &ctx, nid, value));
   if (ext == nullptr || X509_add_ext(cert, ext.get(), -1) != 1) {
-    return OpenSslError(absl::StrCat("extension ", OBJ_nid2sn(nid), "=", value));
+    return OpenSslError(
+        absl::StrCat("extension ", OBJ_nid2sn(nid), "=", value));
   }
   return absl::OkStatus();
 }
@@ -157,7 +159,7 @@ absl::Status AddSubjectAltNames(X509* cert, const CertificateSpec& spec) {
   }
   if (sk_GENERAL_NAME_num(names.get()) == 0) return absl::OkStatus();
   if (X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), 0,
-                    X509V3_ADD_DEFAULT) != 1) {
+                        X509V3_ADD_DEFAULT) != 1) {
     return OpenSslError("subjectAltName");
   }
   return absl::OkStatus();
@@ -183,8 +185,8 @@ absl::StatusOr<KeyAndCert> CreateCertificateAuthority(
     absl::string_view common_name, absl::Time not_before,
     absl::Time not_after) {
   ASSIGN_OR_RETURN(EvpPkeyPtr key, NewP256Key());
-  ASSIGN_OR_RETURN(X509Ptr cert,
-                   NewCertificate(common_name, not_before, not_after, key.get()));
+  ASSIGN_OR_RETURN(X509Ptr cert, NewCertificate(common_name, not_before,
+                                                not_after, key.get()));
   X509* c = cert.get();
   if (X509_set_issuer_name(c, X509_get_subject_name(c)) != 1) {
     return OpenSslError("X509_set_issuer_name");
@@ -204,23 +206,23 @@ absl::StatusOr<KeyAndCert> IssueCertificate(const KeyAndCert& ca,
                                             const CertificateSpec& spec) {
   ASSIGN_OR_RETURN(ParsedCa parsed, ParseCa(ca));
   ASSIGN_OR_RETURN(EvpPkeyPtr key, NewP256Key());
-  ASSIGN_OR_RETURN(X509Ptr cert, NewCertificate(spec.common_name,
-                                                spec.not_before,
-                                                spec.not_after, key.get()));
+  ASSIGN_OR_RETURN(X509Ptr cert,
+                   NewCertificate(spec.common_name, spec.not_before,
+                                  spec.not_after, key.get()));
   X509* c = cert.get();
   X509* issuer = parsed.cert.get();
   if (X509_set_issuer_name(c, X509_get_subject_name(issuer)) != 1) {
     return OpenSslError("X509_set_issuer_name");
   }
-  RETURN_IF_ERROR(AddExtension(c, issuer, NID_basic_constraints,
-                               "critical,CA:FALSE"));
+  RETURN_IF_ERROR(
+      AddExtension(c, issuer, NID_basic_constraints, "critical,CA:FALSE"));
   RETURN_IF_ERROR(AddExtension(c, issuer, NID_key_usage,
                                "critical,digitalSignature,keyEncipherment"));
-  RETURN_IF_ERROR(AddExtension(c, issuer, NID_ext_key_usage,
-                               "serverAuth,clientAuth"));
+  RETURN_IF_ERROR(
+      AddExtension(c, issuer, NID_ext_key_usage, "serverAuth,clientAuth"));
   RETURN_IF_ERROR(AddExtension(c, issuer, NID_subject_key_identifier, "hash"));
-  RETURN_IF_ERROR(AddExtension(c, issuer, NID_authority_key_identifier,
-                               "keyid:always"));
+  RETURN_IF_ERROR(
+      AddExtension(c, issuer, NID_authority_key_identifier, "keyid:always"));
   RETURN_IF_ERROR(AddSubjectAltNames(c, spec));
   RETURN_IF_ERROR(Sign(c, parsed.key.get()));
   return Serialize(key.get(), c);
@@ -242,7 +244,8 @@ absl::StatusOr<std::string> CreateCrl(
   X509CrlPtr crl(X509_CRL_new());
   ASSIGN_OR_RETURN(Asn1TimePtr last, ToAsn1Time(this_update));
   ASSIGN_OR_RETURN(Asn1TimePtr next, ToAsn1Time(next_update));
-  if (crl == nullptr || X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2) != 1 ||
+  if (crl == nullptr ||
+      X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2) != 1 ||
       X509_CRL_set_issuer_name(crl.get(),
                                X509_get_subject_name(parsed.cert.get())) != 1 ||
       X509_CRL_set1_lastUpdate(crl.get(), last.get()) != 1 ||
@@ -259,7 +262,8 @@ absl::StatusOr<std::string> CreateCrl(
         X509_REVOKED_set_serialNumber(entry.get(), number.get()) != 1 ||
         X509_REVOKED_set_revocationDate(entry.get(), last.get()) != 1 ||
         X509_CRL_add0_revoked(crl.get(), entry.get()) != 1) {
-      return OpenSslError(absl::StrCat("adding serial ", serial, " to the CRL"));
+      return OpenSslError(
+          absl::StrCat("adding serial ", serial, " to the CRL"));
     }
     entry.release();  // Owned by the CRL now.
   }
@@ -272,8 +276,8 @@ absl::StatusOr<std::string> CreateCrl(
   Asn1IntegerPtr crl_number(ASN1_INTEGER_new());
   if (aki == nullptr || X509_CRL_add_ext(crl.get(), aki.get(), -1) != 1 ||
       crl_number == nullptr ||
-      ASN1_INTEGER_set_int64(crl_number.get(), absl::ToUnixSeconds(this_update)) !=
-          1 ||
+      ASN1_INTEGER_set_int64(crl_number.get(),
+                             absl::ToUnixSeconds(this_update)) != 1 ||
       X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, crl_number.get(), 0,
                             X509V3_ADD_DEFAULT) != 1) {
     return OpenSslError("CRL extensions");
@@ -363,8 +367,8 @@ absl::Status VerifyCertificate(absl::string_view cert_pem,
   int ok = X509_verify_cert(ctx.get());
   ERR_clear_error();
   if (ok == 1) return absl::OkStatus();
-  return absl::FailedPreconditionError(X509_verify_cert_error_string(
-      X509_STORE_CTX_get_error(ctx.get())));
+  return absl::FailedPreconditionError(
+      X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
 }
 
 absl::Status CheckKeyMatchesCertificate(absl::string_view key_pem,

@@ -45,8 +45,8 @@ int VerifyWithOpenSsl(const std::string& leaf_pem, const std::string& ca_pem,
   X509_STORE_CTX* ctx = X509_STORE_CTX_new();
   X509_STORE_CTX_init(ctx, store, leaf, nullptr);
   X509_STORE_CTX_set_purpose(ctx, purpose);
-  int result = X509_verify_cert(ctx) == 1 ? X509_V_OK
-                                          : X509_STORE_CTX_get_error(ctx);
+  int result =
+      X509_verify_cert(ctx) == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
   X509_STORE_CTX_free(ctx);
   X509_STORE_free(store);
   X509_free(ca);
@@ -93,12 +93,12 @@ TEST_F(PkiTest, CertificateAuthorityIsSelfSignedCa) {
 TEST_F(PkiTest, LeafVerifiesAgainstCaForClientAndServer) {
   auto leaf = IssueCertificate(ca_, TaxSpec());
   ASSERT_TRUE(leaf.ok()) << leaf.status();
-  EXPECT_EQ(VerifyWithOpenSsl(leaf->cert_pem, ca_.cert_pem,
-                              X509_PURPOSE_SSL_CLIENT),
-            X509_V_OK);
-  EXPECT_EQ(VerifyWithOpenSsl(leaf->cert_pem, ca_.cert_pem,
-                              X509_PURPOSE_SSL_SERVER),
-            X509_V_OK);
+  EXPECT_EQ(
+      VerifyWithOpenSsl(leaf->cert_pem, ca_.cert_pem, X509_PURPOSE_SSL_CLIENT),
+      X509_V_OK);
+  EXPECT_EQ(
+      VerifyWithOpenSsl(leaf->cert_pem, ca_.cert_pem, X509_PURPOSE_SSL_SERVER),
+      X509_V_OK);
   EXPECT_TRUE(VerifyCertificate(leaf->cert_pem, ca_.cert_pem, true).ok());
   EXPECT_TRUE(CheckKeyMatchesCertificate(leaf->key_pem, leaf->cert_pem).ok());
   EXPECT_FALSE(CheckKeyMatchesCertificate(ca_.key_pem, leaf->cert_pem).ok());
@@ -151,14 +151,14 @@ TEST_F(PkiTest, SerialsAreRandom128BitCanonicalHex) {
 }
 
 TEST_F(PkiTest, ForeignCaCertificateDoesNotVerify) {
-  auto foreign_ca = CreateCertificateAuthority(
-      "test CA", now_ - absl::Hours(1), now_ + absl::Hours(24));
+  auto foreign_ca = CreateCertificateAuthority("test CA", now_ - absl::Hours(1),
+                                               now_ + absl::Hours(24));
   ASSERT_TRUE(foreign_ca.ok());
   auto leaf = IssueCertificate(*foreign_ca, TaxSpec());
   ASSERT_TRUE(leaf.ok());
-  EXPECT_NE(VerifyWithOpenSsl(leaf->cert_pem, ca_.cert_pem,
-                              X509_PURPOSE_SSL_CLIENT),
-            X509_V_OK);
+  EXPECT_NE(
+      VerifyWithOpenSsl(leaf->cert_pem, ca_.cert_pem, X509_PURPOSE_SSL_CLIENT),
+      X509_V_OK);
   absl::Status status = VerifyCertificate(leaf->cert_pem, ca_.cert_pem, false);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
 }
@@ -184,8 +184,8 @@ TEST_F(PkiTest, CrlListsRevokedSerialsAndIsSignedByCa) {
   // Lowercase, colon form and duplicates are accepted.
   std::string lower = serial;
   for (char& c : lower) c = static_cast<char>(tolower(c));
-  auto crl_pem = CreateCrl(ca_, {serial, lower, "0x01"}, now_,
-                           now_ + absl::Hours(24));
+  auto crl_pem =
+      CreateCrl(ca_, {serial, lower, "0x01"}, now_, now_ + absl::Hours(24));
   ASSERT_TRUE(crl_pem.ok()) << crl_pem.status();
 
   X509_CRL* crl = ReadCrl(*crl_pem);
@@ -235,10 +235,9 @@ TEST_F(PkiTest, BadInputsAreNamed) {
   mismatched.key_pem = IssueCertificate(ca_, TaxSpec())->key_pem;
   EXPECT_THAT(IssueCertificate(mismatched, TaxSpec()).status().message(),
               HasSubstr("CA key does not match"));
-  EXPECT_THAT(CreateCrl(ca_, {"xyz"}, now_, now_ + absl::Hours(1))
-                  .status()
-                  .message(),
-              HasSubstr("serial 'xyz'"));
+  EXPECT_THAT(
+      CreateCrl(ca_, {"xyz"}, now_, now_ + absl::Hours(1)).status().message(),
+      HasSubstr("serial 'xyz'"));
   EXPECT_THAT(CertificateSerialHex("junk").status().message(),
               HasSubstr("not a PEM certificate"));
 }

@@ -58,8 +58,8 @@ absl::StatusOr<std::unique_ptr<RevocationList>> RevocationList::Parse(
     const X509_REVOKED* entry = sk_X509_REVOKED_value(revoked, i);
     auto serial = SerialToHex(X509_REVOKED_get0_serialNumber(entry));
     if (!serial.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(crl_what, ": entry ", i, ": ", serial.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          crl_what, ": entry ", i, ": ", serial.status().message()));
     }
     list->serials_.insert(*std::move(serial));
   }

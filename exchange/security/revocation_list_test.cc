@@ -31,7 +31,8 @@ TEST(RevocationListTest, ParsesSerialsOfCrlSignedByCa) {
   EXPECT_TRUE((*crl)->IsRevoked("FF"));
   EXPECT_FALSE((*crl)->IsRevoked("ABD"));
   EXPECT_EQ((*crl)->serials().size(), 2u);
-  EXPECT_EQ(absl::ToUnixSeconds((*crl)->this_update()), absl::ToUnixSeconds(now));
+  EXPECT_EQ(absl::ToUnixSeconds((*crl)->this_update()),
+            absl::ToUnixSeconds(now));
   EXPECT_EQ(absl::ToUnixSeconds((*crl)->next_update()),
             absl::ToUnixSeconds(now + absl::Hours(2)));
 }

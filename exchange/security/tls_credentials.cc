@@ -46,8 +46,8 @@ absl::StatusOr<TlsMaterial> LoadMaterial(const v1::TlsFiles& files,
 
   auto ca_info = InspectCertificate(m.ca_pem);
   if (!ca_info.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("tls.ca_cert ", files.ca_cert(), ": not a PEM certificate"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tls.ca_cert ", files.ca_cert(), ": not a PEM certificate"));
   }
   auto info = InspectCertificate(m.cert_pem);
   if (!info.ok()) {
@@ -68,9 +68,9 @@ absl::StatusOr<TlsMaterial> LoadMaterial(const v1::TlsFiles& files,
 
   absl::Status chain = VerifyCertificate(m.cert_pem, m.ca_pem, false);
   if (!chain.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("tls.cert ", files.cert(), " is not issued by tls.ca_cert ",
-                     files.ca_cert(), ": ", chain.message()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tls.cert ", files.cert(), " is not issued by tls.ca_cert ",
+        files.ca_cert(), ": ", chain.message()));
   }
   absl::Status now = VerifyCertificate(m.cert_pem, m.ca_pem, true);
   if (!now.ok()) {

@@ -10,6 +10,10 @@
 // The PEM files are read once, when the credentials are made; restart (or
 // make new credentials) to rotate certificates. The CRL (files.crl) is not
 // used here; the Authenticator enforces it and reloads it when it changes.
+// (gRPC 1.51's own TlsCredentialsOptions::set_crl_directory was tried and
+// left off: it wants a directory of "<issuer-hash>.r<n>" files, and OpenSSL
+// caches the CRLs it loaded from there, so a rewritten CRL is not seen by
+// later handshakes: a certificate revoked at runtime was still accepted.)
 //
 // Functions are thread-safe.
 #ifndef DATARUN_EXCHANGE_SECURITY_TLS_CREDENTIALS_H_

@@ -54,9 +54,8 @@ std::vector<std::string> NamesOfType(X509* cert, int type) {
       int len = ASN1_STRING_length(ip);
       char buf[INET6_ADDRSTRLEN] = {0};
       int family = len == 4 ? AF_INET : len == 16 ? AF_INET6 : -1;
-      if (family < 0 ||
-          inet_ntop(family, ASN1_STRING_get0_data(ip), buf, sizeof(buf)) ==
-              nullptr) {
+      if (family < 0 || inet_ntop(family, ASN1_STRING_get0_data(ip), buf,
+                                  sizeof(buf)) == nullptr) {
         out.push_back("<malformed ip>");
       } else {
         out.push_back(buf);
@@ -139,9 +138,9 @@ absl::StatusOr<std::string> CertificateToPem(X509* cert) {
 
 absl::StatusOr<std::string> PrivateKeyToPem(EVP_PKEY* key) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (bio == nullptr || PEM_write_bio_PrivateKey(bio.get(), key, nullptr,
-                                                 nullptr, 0, nullptr,
-                                                 nullptr) != 1) {
+  if (bio == nullptr ||
+      PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr,
+                               nullptr) != 1) {
     return OpenSslError("PEM_write_bio_PrivateKey");
   }
   return BioToString(bio.get());
@@ -163,11 +162,13 @@ absl::StatusOr<std::string> SerialToHex(const ASN1_INTEGER* serial) {
   }
   char* hex = BN_bn2hex(bn.get());
   if (hex == nullptr) return OpenSslError("BN_bn2hex");
-  // BN_bn2hex prints uppercase without leading zero nibbles, "0" for zero.
+  // BN_bn2hex prints whole bytes ("0ABC"); the canonical form has no
+  // leading zeros ("ABC") and is "0" for zero.
   std::string out(hex);
   OPENSSL_free(hex);
   absl::AsciiStrToUpper(&out);
-  return out;
+  size_t first = out.find_first_not_of('0');
+  return first == std::string::npos ? std::string("0") : out.substr(first);
 }
 
 absl::StatusOr<Asn1TimePtr> ToAsn1Time(absl::Time t) {

@@ -66,7 +66,7 @@ TEST_F(ExchangeConfigTest, DuplicateAdapterIsRejectedWithItsLine) {
                      "adapters { department: \"land\" address: \"x:1\" }\n";
   auto config = Load(text);
   ASSERT_FALSE(config.ok());
-  EXPECT_NE(config.status().message().find("exchange.textproto:11"),
+  EXPECT_NE(config.status().message().find("exchange.textproto:10"),
             std::string::npos)
       << config.status();
   EXPECT_NE(config.status().message().find("second adapter entry"),
@@ -76,7 +76,7 @@ TEST_F(ExchangeConfigTest, DuplicateAdapterIsRejectedWithItsLine) {
 TEST_F(ExchangeConfigTest, UnknownFieldIsASyntaxErrorWithLine) {
   auto config = Load(std::string(kValid) + "audit_dirr: \"x\"\n");
   ASSERT_FALSE(config.ok());
-  EXPECT_NE(config.status().message().find("exchange.textproto:11:"),
+  EXPECT_NE(config.status().message().find("exchange.textproto:10:"),
             std::string::npos)
       << config.status();
   EXPECT_NE(config.status().message().find("audit_dirr"), std::string::npos);

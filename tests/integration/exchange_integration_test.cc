@@ -156,20 +156,20 @@ TEST_F(ExchangeIntegrationTest, RevokedCertificateIsRejectedWithoutRestart) {
 }
 
 TEST_F(ExchangeIntegrationTest, ForeignExpiredAndNameless) {
-  const std::string dir = state_dir() + "/rogue";
+  const std::string dir = stack().pki_dir();
   const std::string td = stack().options().trust_domain;
   v1::QueryResponse response;
 
   auto foreign = security::dev_pki::IssueForeign(dir, td, "tax", "foreign");
   ASSERT_TRUE(foreign.ok()) << foreign.status();
-  grpc::Status status = Query(*StubWith(*foreign), "housing.dwelling_count",
+  grpc::Status status = Query(*StubWith(*foreign, security::CredentialChecks::kParseOnly), "housing.dwelling_count",
                               Subject("buyer_id"), kDeedTax, {}, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << "a certificate from another CA must fail the handshake";
 
   auto expired = security::dev_pki::IssueExpired(dir, td, "tax", "expired");
   ASSERT_TRUE(expired.ok()) << expired.status();
-  status = Query(*StubWith(*expired), "housing.dwelling_count",
+  status = Query(*StubWith(*expired, security::CredentialChecks::kParseOnly), "housing.dwelling_count",
                  Subject("buyer_id"), kDeedTax, {}, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << "an expired certificate must fail the handshake";

@@ -56,8 +56,8 @@ std::unique_ptr<v1::Exchange::Stub> StackFixture::StubAs(
 }
 
 std::unique_ptr<v1::Exchange::Stub> StackFixture::StubWith(
-    const v1::TlsFiles& files) {
-  auto credentials = security::MakeChannelCredentials(files);
+    const v1::TlsFiles& files, security::CredentialChecks checks) {
+  auto credentials = security::MakeChannelCredentials(files, checks);
   EXPECT_TRUE(credentials.ok()) << credentials.status();
   if (!credentials.ok()) return nullptr;
   grpc::ChannelArguments args = security::ChannelArgsForServerName(

@@ -13,6 +13,7 @@
 
 #include "datarun/v1/config.pb.h"
 #include "datarun/v1/exchange.grpc.pb.h"
+#include "exchange/security/tls_credentials.h"
 #include "gtest/gtest.h"
 #include "tools/local_stack/local_stack.h"
 
@@ -32,7 +33,10 @@ class StackFixture : public ::testing::Test {
   // A stub calling the exchange as `department` (its dev certificate).
   std::unique_ptr<v1::Exchange::Stub> StubAs(const std::string& department);
   // A stub calling the exchange with explicit TLS files.
-  std::unique_ptr<v1::Exchange::Stub> StubWith(const v1::TlsFiles& files);
+  // `checks` = kParseOnly lets a test present a deliberately bad identity.
+  std::unique_ptr<v1::Exchange::Stub> StubWith(
+      const v1::TlsFiles& files,
+      security::CredentialChecks checks = security::CredentialChecks::kStrict);
 
   // One Query call with a deadline.
   grpc::Status Query(v1::Exchange::Stub& stub, const std::string& dataset,

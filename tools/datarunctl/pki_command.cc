@@ -13,6 +13,7 @@
 #include "exchange/security/dev_pki.h"
 
 namespace datarun {
+namespace ctl {
 namespace {
 
 namespace dev_pki = security::dev_pki;
@@ -159,7 +160,8 @@ int List(const Flags& flags, std::ostream& out, std::ostream& err) {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+      if (i + 1 < row.size())
+        line += std::string(width[i] - row[i].size() + 2, ' ');
     }
     out << line << "\n";
   }
@@ -213,4 +215,5 @@ int RunPkiCommand(const std::vector<std::string>& args, std::ostream& out,
   return List(flags, out, err);
 }
 
+}  // namespace ctl
 }  // namespace datarun

@@ -17,6 +17,7 @@
 #include <vector>
 
 namespace datarun {
+namespace ctl {
 
 // Runs the pki command; `args` are the words after "pki" (e.g. {"init",
 // "--dir", "deploy/dev/pki"}). Results go to `out`, errors and usage to
@@ -27,6 +28,7 @@ namespace datarun {
 int RunPkiCommand(const std::vector<std::string>& args, std::ostream& out,
                   std::ostream& err);
 
+}  // namespace ctl
 }  // namespace datarun
 
 #endif  // DATARUN_TOOLS_DATARUNCTL_PKI_COMMAND_H_

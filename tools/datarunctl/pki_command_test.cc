@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 
 namespace datarun {
+namespace ctl {
 namespace {
 
 using ::testing::HasSubstr;
@@ -77,7 +78,8 @@ TEST_F(PkiCommandTest, InitIssueRevokeList) {
   EXPECT_THAT(line, HasSubstr("spiffe://datarun.local/dept/tax"));
   EXPECT_THAT(line, HasSubstr(tax));
   EXPECT_THAT(line, testing::EndsWith("no"));
-  EXPECT_THAT(ListLine("ca.pem"), HasSubstr("CA \"datarun dev CA datarun.local\""));
+  EXPECT_THAT(ListLine("ca.pem"),
+              HasSubstr("CA \"datarun dev CA datarun.local\""));
 
   ASSERT_EQ(Run({"revoke", "--dir", dir_, "--department", "tax"}), 0)
       << err_.str();
@@ -132,7 +134,8 @@ TEST_F(PkiCommandTest, UsageErrorsExitTwo) {
   EXPECT_THAT(err_.str(), HasSubstr("--department is required"));
   EXPECT_EQ(Run({"issue", "--dir", dir_}), 2);
   EXPECT_THAT(err_.str(), HasSubstr("exactly one of --department"));
-  EXPECT_EQ(Run({"issue", "--dir", dir_, "--exchange", "--department", "x"}), 2);
+  EXPECT_EQ(Run({"issue", "--dir", dir_, "--exchange", "--department", "x"}),
+            2);
   EXPECT_EQ(Run({"list", "--dir", dir_, "extra"}), 2);
   EXPECT_THAT(err_.str(), HasSubstr("unexpected argument 'extra'"));
   EXPECT_EQ(Run({"help"}), 0);
@@ -158,4 +161,5 @@ TEST_F(PkiCommandTest, FailuresExitOneWithAReason) {
 }
 
 }  // namespace
+}  // namespace ctl
 }  // namespace datarun

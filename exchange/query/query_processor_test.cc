@@ -1,0 +1,311 @@
+// Unit tests of the query path with in-memory fakes for the owner adapters
+// and the audit log; the catalog, policy, identity and masking are real.
+#include "exchange/query/query_processor.h"
+
+#include <deque>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace datarun::query {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kCatalog[] = R"pb(
+  departments { id: "land" name: "Land" }
+  departments { id: "housing" name: "Housing" }
+  datasets {
+    id: "land.property_title"
+    owner: "land"
+    version: 2
+    share_type: SHARE_TYPE_CONDITIONAL
+    subject_kind: SUBJECT_KIND_PERSON
+    fields { name: "certificate_no" type: FIELD_TYPE_STRING sensitivity: SENSITIVITY_PERSONAL masking: MASKING_RULE_KEEP_ENDS }
+    fields { name: "area" type: FIELD_TYPE_DECIMAL sensitivity: SENSITIVITY_INTERNAL }
+    fields { name: "holder_name" type: FIELD_TYPE_STRING sensitivity: SENSITIVITY_PERSONAL masking: MASKING_RULE_NAME }
+    fields { name: "mortgage_holder" type: FIELD_TYPE_STRING sensitivity: SENSITIVITY_SENSITIVE masking: MASKING_RULE_REDACT }
+  }
+)pb";
+
+constexpr char kPolicy[] = R"pb(
+  purposes { code: "filing" }
+  purposes { code: "other" }
+  grants {
+    id: "housing-title"
+    consumer: "housing"
+    dataset: "land.property_title"
+    fields: [ "certificate_no", "area" ]
+    purposes: [ "filing" ]
+  }
+  grants {
+    id: "housing-title-masked"
+    consumer: "housing"
+    dataset: "land.property_title"
+    fields: [ "certificate_no" ]
+    purposes: [ "other" ]
+    ungranted_fields: UNGRANTED_FIELDS_MASK
+  }
+)pb";
+
+// 11010519491231002X is GB 11643's own example number.
+constexpr char kSubject[] = "11010519491231002X";
+
+class FakeFetcher final : public router::Fetcher {
+ public:
+  void Fetch(absl::string_view department, v1::FetchRequest request,
+             absl::Time deadline, FetchDone done) override {
+    absl::MutexLock lock(&mu_);
+    departments_.push_back(std::string(department));
+    requests_.push_back(std::move(request));
+    deadlines_.push_back(deadline);
+    absl::StatusOr<v1::FetchResponse> reply = reply_;
+    done(std::move(reply));
+  }
+  void Reply(absl::StatusOr<v1::FetchResponse> reply) { reply_ = std::move(reply); }
+  int calls() {
+    absl::MutexLock lock(&mu_);
+    return static_cast<int>(requests_.size());
+  }
+  v1::FetchRequest request(int i) {
+    absl::MutexLock lock(&mu_);
+    return requests_[i];
+  }
+  std::string department(int i) {
+    absl::MutexLock lock(&mu_);
+    return departments_[i];
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::string> departments_ ABSL_GUARDED_BY(mu_);
+  std::vector<v1::FetchRequest> requests_ ABSL_GUARDED_BY(mu_);
+  std::vector<absl::Time> deadlines_ ABSL_GUARDED_BY(mu_);
+  absl::StatusOr<v1::FetchResponse> reply_;
+};
+
+class FakeAuditSink final : public audit::AuditSink {
+ public:
+  void Append(v1::AuditEntry entry, AppendDone done) override {
+    absl::MutexLock lock(&mu_);
+    if (!fail_.ok()) {
+      done(fail_);
+      return;
+    }
+    entries_.push_back(entry);
+    audit::AuditReceipt receipt;
+    receipt.index = entries_.size() - 1;
+    receipt.entry_digest_hex = std::string(64, 'a');
+    receipt.logged_at = absl::FromUnixSeconds(1800000000);
+    done(receipt);
+  }
+  void Fail(absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    fail_ = std::move(status);
+  }
+  std::vector<v1::AuditEntry> entries() {
+    absl::MutexLock lock(&mu_);
+    return entries_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<v1::AuditEntry> entries_ ABSL_GUARDED_BY(mu_);
+  absl::Status fail_ ABSL_GUARDED_BY(mu_);
+};
+
+v1::Value Str(const std::string& s) {
+  v1::Value v;
+  v.set_string_value(s);
+  return v;
+}
+
+v1::FetchResponse TitleRecords() {
+  v1::FetchResponse response;
+  v1::Record* record = response.add_records();
+  (*record->mutable_fields())["certificate_no"] = Str("京(2021)朝阳区不动产权第0012345号");
+  (*record->mutable_fields())["area"].set_decimal_value("89.50");
+  (*record->mutable_fields())["holder_name"] = Str("张三丰");
+  (*record->mutable_fields())["mortgage_holder"] = Str("Bank");
+  return response;
+}
+
+class QueryProcessorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto catalog = catalog::Catalog::FromText("catalog", kCatalog);
+    ASSERT_TRUE(catalog.ok()) << catalog.status();
+    catalog_ = std::move(*catalog);
+    auto policy = policy::PolicyEngine::FromText("policy", kPolicy, *catalog_);
+    ASSERT_TRUE(policy.ok()) << policy.status();
+    policy_ = std::move(*policy);
+    hasher_ = audit::SubjectHasher::FromKey(std::string(32, 'k'));
+    QueryProcessor::Options options;
+    options.catalog = catalog_.get();
+    options.policy = policy_.get();
+    options.router = &fetcher_;
+    options.audit = &audit_;
+    options.subject_hasher = hasher_.get();
+    options.max_fields = 3;
+    processor_ = std::make_unique<QueryProcessor>(options);
+    fetcher_.Reply(TitleRecords());
+  }
+
+  absl::StatusOr<v1::QueryResponse> Run(v1::QueryRequest request,
+                                        absl::Duration budget = absl::Seconds(5)) {
+    absl::Notification done;
+    absl::StatusOr<v1::QueryResponse> result;
+    processor_->Query("housing", request, absl::Now() + budget,
+                      [&](absl::StatusOr<v1::QueryResponse> r) {
+                        result = std::move(r);
+                        done.Notify();
+                      });
+    done.WaitForNotification();
+    return result;
+  }
+
+  static v1::QueryRequest Request(std::vector<std::string> fields,
+                                  const std::string& purpose = "filing") {
+    v1::QueryRequest request;
+    request.set_dataset("land.property_title");
+    request.set_subject(kSubject);
+    for (const auto& f : fields) request.add_fields(f);
+    request.mutable_context()->set_purpose(purpose);
+    request.mutable_context()->set_on_behalf_of("HB-1");
+    return request;
+  }
+
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<policy::PolicyEngine> policy_;
+  std::unique_ptr<audit::SubjectHasher> hasher_;
+  FakeFetcher fetcher_;
+  FakeAuditSink audit_;
+  std::unique_ptr<QueryProcessor> processor_;
+};
+
+TEST_F(QueryProcessorTest, AllowedQueryReleasesOnlyGrantedFieldsAfterAuditing) {
+  auto result = Run(Request({"certificate_no", "area"}));
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->records_size(), 1);
+  const auto& fields = result->records(0).fields();
+  EXPECT_TRUE(fields.contains("certificate_no"));
+  EXPECT_TRUE(fields.contains("area"));
+  EXPECT_FALSE(fields.contains("holder_name"));
+  EXPECT_FALSE(fields.contains("mortgage_holder"));
+  EXPECT_EQ(result->dataset_version(), 2);
+  EXPECT_EQ(result->grant_id(), "housing-title");
+  EXPECT_EQ(result->receipt().entry_index(), 0u);
+  EXPECT_FALSE(result->request_id().empty());
+
+  ASSERT_EQ(fetcher_.calls(), 1);
+  EXPECT_EQ(fetcher_.department(0), "land");
+  EXPECT_EQ(fetcher_.request(0).consumer(), "housing");
+  EXPECT_THAT(fetcher_.request(0).fields(),
+              ::testing::ElementsAre("certificate_no", "area"));
+
+  auto entries = audit_.entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].decision(), v1::AUDIT_DECISION_ALLOW);
+  EXPECT_EQ(entries[0].status_code(), "OK");
+  EXPECT_EQ(entries[0].owner(), "land");
+  EXPECT_EQ(entries[0].on_behalf_of(), "HB-1");
+  EXPECT_EQ(entries[0].record_count(), 1);
+  EXPECT_EQ(entries[0].record_digest().size(), 64u);
+  EXPECT_EQ(entries[0].subject_hash(), hasher_->Hash(kSubject));
+  EXPECT_THAT(entries[0].fields_released(),
+              ::testing::ElementsAre("certificate_no", "area"));
+  EXPECT_EQ(entries[0].DebugString().find(kSubject), std::string::npos);
+}
+
+TEST_F(QueryProcessorTest, DeniedQueryIsAuditedAndNeverFetched) {
+  auto result = Run(Request({"certificate_no", "mortgage_holder"}));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(result.status().message(), HasSubstr("mortgage_holder"));
+  EXPECT_EQ(fetcher_.calls(), 0);
+  auto entries = audit_.entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].decision(), v1::AUDIT_DECISION_DENY);
+  EXPECT_EQ(entries[0].status_code(), "PERMISSION_DENIED");
+  EXPECT_THAT(entries[0].reason(), HasSubstr("mortgage_holder"));
+  EXPECT_EQ(entries[0].grant_id(), "housing-title");
+}
+
+TEST_F(QueryProcessorTest, MaskingGrantMasksTheUngrantedFields) {
+  auto result = Run(Request({"certificate_no", "holder_name"}, "other"));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(result->masked_fields(), ::testing::ElementsAre("holder_name"));
+  const v1::Value& name = result->records(0).fields().at("holder_name");
+  EXPECT_EQ(name.masked_value(), "张**");
+  EXPECT_THAT(audit_.entries()[0].fields_masked(),
+              ::testing::ElementsAre("holder_name"));
+}
+
+TEST_F(QueryProcessorTest, MalformedRequestsAreRefusedNamingTheField) {
+  v1::QueryRequest no_purpose = Request({"area"});
+  no_purpose.mutable_context()->clear_purpose();
+  EXPECT_THAT(Run(no_purpose).status().message(), HasSubstr("context.purpose"));
+
+  v1::QueryRequest bad_subject = Request({"area"});
+  bad_subject.set_subject("11010519491231002");
+  auto result = Run(bad_subject);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(result.status().message(), HasSubstr("subject"));
+
+  v1::QueryRequest organisation = Request({"area"});
+  organisation.set_subject("91350100M000100Y43");
+  EXPECT_THAT(Run(organisation).status().message(), HasSubstr("about persons"));
+
+  EXPECT_THAT(Run(Request({"area", "area", "area", "area"})).status().message(),
+              HasSubstr("at most 3"));
+
+  v1::QueryRequest unknown = Request({"area"});
+  unknown.set_dataset("land.nothing");
+  EXPECT_EQ(Run(unknown).status().code(), absl::StatusCode::kNotFound);
+
+  EXPECT_EQ(fetcher_.calls(), 0);
+  EXPECT_EQ(audit_.entries().size(), 5u);
+}
+
+TEST_F(QueryProcessorTest, OwnerFailureIsPassedOnAndAudited) {
+  fetcher_.Reply(absl::UnavailableError("department 'land' is unavailable: x"));
+  auto result = Run(Request({"area"}));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(result.status().message(), HasSubstr("land"));
+  auto entries = audit_.entries();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].decision(), v1::AUDIT_DECISION_ALLOW);
+  EXPECT_EQ(entries[0].status_code(), "UNAVAILABLE");
+  EXPECT_EQ(entries[0].record_count(), 0);
+}
+
+TEST_F(QueryProcessorTest, RecordViolatingTheSchemaIsAnInternalError) {
+  v1::FetchResponse garbage = TitleRecords();
+  (*garbage.mutable_records(0)->mutable_fields())["area"] = Str("large");
+  fetcher_.Reply(garbage);
+  auto result = Run(Request({"area"}));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(result.status().message(), HasSubstr("area"));
+  EXPECT_EQ(audit_.entries()[0].status_code(), "INTERNAL");
+}
+
+TEST_F(QueryProcessorTest, NothingIsReleasedWhenTheAuditLogFails) {
+  audit_.Fail(absl::UnavailableError("disk full"));
+  auto result = Run(Request({"area"}));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(result.status().message(), HasSubstr("audit log"));
+}
+
+TEST_F(QueryProcessorTest, ExhaustedDeadlineFailsWithoutAskingTheOwner) {
+  auto result = Run(Request({"area"}), absl::Milliseconds(10));
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(result.status().message(), HasSubstr("land"));
+  EXPECT_EQ(fetcher_.calls(), 0);
+}
+
+}  // namespace
+}  // namespace datarun::query
