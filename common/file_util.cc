@@ -13,10 +13,12 @@
 namespace datarun {
 namespace {
 
-absl::Status ErrnoError(int err, absl::string_view what, absl::string_view path) {
+absl::Status ErrnoError(int err, absl::string_view what,
+                        absl::string_view path) {
   std::string message = absl::StrCat(what, " ", path, ": ", std::strerror(err));
   if (err == ENOENT) return absl::NotFoundError(message);
-  if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(message);
+  if (err == EACCES || err == EPERM)
+    return absl::PermissionDeniedError(message);
   return absl::InternalError(message);
 }
 
@@ -50,8 +52,8 @@ absl::StatusOr<std::string> ReadFile(absl::string_view path) {
   return content;
 }
 
-absl::Status WriteFileAtomically(absl::string_view path, absl::string_view content,
-                                 int mode) {
+absl::Status WriteFileAtomically(absl::string_view path,
+                                 absl::string_view content, int mode) {
   std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return ErrnoError(errno, "cannot create", tmp);

@@ -3,10 +3,10 @@
 #define DATARUN_COMMON_FILE_UTIL_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace datarun {
 
@@ -17,8 +17,8 @@ absl::StatusOr<std::string> ReadFile(absl::string_view path);
 // Writes `content` to `path` atomically: a temporary file in the same
 // directory is written, fsync'ed and renamed over `path`, then the directory
 // is fsync'ed. `mode` is the permission of the new file (e.g. 0600 for keys).
-absl::Status WriteFileAtomically(absl::string_view path, absl::string_view content,
-                                 int mode = 0644);
+absl::Status WriteFileAtomically(absl::string_view path,
+                                 absl::string_view content, int mode = 0644);
 
 // Creates `path` and missing parents (like mkdir -p). OK if it exists.
 absl::Status MakeDirs(absl::string_view path);

@@ -16,9 +16,9 @@
 
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace datarun {
 
@@ -26,7 +26,8 @@ enum class LogLevel { kDebug, kInfo, kWarning, kError };
 
 // Sets the process-wide component name added to every line ("exchange",
 // "adapter-land", ...) and the minimum level written. Call once from main.
-void InitLogging(absl::string_view component, LogLevel min_level = LogLevel::kInfo);
+void InitLogging(absl::string_view component,
+                 LogLevel min_level = LogLevel::kInfo);
 
 class LogLine {
  public:

@@ -2,9 +2,8 @@
 #ifndef DATARUN_COMMON_OPENSSL_STATUS_H_
 #define DATARUN_COMMON_OPENSSL_STATUS_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace datarun {
 

@@ -18,14 +18,14 @@
 #define DATARUN_STATUS_CONCAT_INNER_(x, y) x##y
 #define DATARUN_STATUS_CONCAT_(x, y) DATARUN_STATUS_CONCAT_INNER_(x, y)
 
-#define RETURN_IF_ERROR(expr)                                    \
-  do {                                                           \
-    const ::absl::Status datarun_status_ = (expr);               \
-    if (!datarun_status_.ok()) return datarun_status_;           \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    const ::absl::Status datarun_status_ = (expr);     \
+    if (!datarun_status_.ok()) return datarun_status_; \
   } while (false)
 
-#define ASSIGN_OR_RETURN(lhs, rexpr)                                      \
-  DATARUN_ASSIGN_OR_RETURN_IMPL_(                                         \
+#define ASSIGN_OR_RETURN(lhs, rexpr) \
+  DATARUN_ASSIGN_OR_RETURN_IMPL_(    \
       DATARUN_STATUS_CONCAT_(datarun_statusor_, __LINE__), lhs, rexpr)
 
 #define DATARUN_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \

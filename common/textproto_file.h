@@ -42,8 +42,9 @@ class TextProtoFile {
   // (-1 for a singular field). When that field is absent, the line of the
   // nearest enclosing field is used; "<path>" alone when nothing is known.
   // Use it to prefix semantic validation errors.
-  std::string Where(const google::protobuf::Message& root,
-                    const std::vector<std::pair<std::string, int>>& field_path) const;
+  std::string Where(
+      const google::protobuf::Message& root,
+      const std::vector<std::pair<std::string, int>>& field_path) const;
 
  private:
   explicit TextProtoFile(std::string path) : path_(std::move(path)) {}

@@ -1,6 +1,12 @@
 #include "exchange/audit/rocksdb_audit_sink.h"
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <map>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -334,6 +340,60 @@ TEST_F(RocksDbAuditSinkTest, OpenRefusesAnUnknownLayout) {
   auto sink = RocksDbAuditSink::Open(options_);
   EXPECT_EQ(sink.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(sink.status().message()), HasSubstr("not a datarun audit log"));
+}
+
+// kill -9 in the middle of group commits: every acknowledged entry is there
+// after reopening, with the index its receipt named, and the log continues.
+TEST_F(RocksDbAuditSinkTest, AcknowledgedEntriesSurviveKill9) {
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  std::string helper = DATARUN_AUDIT_CRASH_HELPER;
+  std::vector<char*> argv = {helper.data(), options_.path.data(), nullptr};
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, helper.c_str(), &actions, nullptr, argv.data(),
+                        environ),
+            0);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+
+  // Read acknowledgements until enough arrived, then kill without warning.
+  std::map<uint64_t, std::string> acked;
+  std::string buffer;
+  char chunk[4096];
+  while (acked.size() < 300) {
+    ssize_t n = ::read(out[0], chunk, sizeof(chunk));
+    if (n <= 0) break;
+    buffer.append(chunk, static_cast<size_t>(n));
+    size_t newline;
+    while ((newline = buffer.find('\n')) != std::string::npos) {
+      std::string line = buffer.substr(0, newline);
+      buffer.erase(0, newline + 1);
+      size_t space = line.find(' ');
+      acked[std::stoull(line.substr(0, space))] = line.substr(space + 1);
+    }
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(out[0]);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "helper exited early: " << status;
+  ASSERT_GE(acked.size(), 300u);
+
+  auto sink = OpenSink();
+  ASSERT_NE(sink, nullptr);
+  EXPECT_GT(sink->size(), acked.rbegin()->first);
+  auto entries = sink->Read(0, sink->size());
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  for (const auto& [index, request_id] : acked) {
+    ASSERT_EQ((*entries)[index].request_id(), request_id) << "index " << index;
+  }
+  auto next = sink->AppendAndWait(Entry("after-crash"));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->index, entries->size());
 }
 
 TEST_F(RocksDbAuditSinkTest, OpenValidatesOptions) {

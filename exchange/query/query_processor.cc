@@ -54,7 +54,8 @@ absl::Status CheckSubjectKind(const v1::Dataset& dataset,
 
 }  // namespace
 
-QueryProcessor::QueryProcessor(Options options) : options_(std::move(options)) {}
+QueryProcessor::QueryProcessor(Options options)
+    : options_(std::move(options)) {}
 
 void QueryProcessor::Query(const std::string& consumer,
                            const v1::QueryRequest& request, absl::Time deadline,
@@ -93,10 +94,11 @@ void QueryProcessor::Query(const std::string& consumer,
   const absl::Time now = options_.now();
   const absl::Time fetch_deadline = call->deadline - options_.audit_reserve;
   if (fetch_deadline <= now) {
-    AuditAndFinish(std::move(call),
-                   absl::DeadlineExceededError(absl::StrCat(
-                       "the request's deadline leaves no time to ask department '",
-                       call->dataset->owner(), "'")));
+    AuditAndFinish(
+        std::move(call),
+        absl::DeadlineExceededError(absl::StrCat(
+            "the request's deadline leaves no time to ask department '",
+            call->dataset->owner(), "'")));
     return;
   }
 
@@ -134,12 +136,12 @@ absl::Status QueryProcessor::Decide(Call& call) {
         "'property_transfer.deed_tax')");
   }
   if (request.fields_size() > options_.max_fields) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("fields: ", request.fields_size(),
-                     " fields requested, at most ", options_.max_fields,
-                     " are allowed in one query"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "fields: ", request.fields_size(), " fields requested, at most ",
+        options_.max_fields, " are allowed in one query"));
   }
-  ASSIGN_OR_RETURN(call.dataset, options_.catalog->FindDataset(request.dataset()));
+  ASSIGN_OR_RETURN(call.dataset,
+                   options_.catalog->FindDataset(request.dataset()));
   call.entry.set_owner(call.dataset->owner());
   ASSIGN_OR_RETURN(identity::SubjectKind kind,
                    identity::ValidateSubject(request.subject()));

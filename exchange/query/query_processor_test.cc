@@ -26,10 +26,29 @@ constexpr char kCatalog[] = R"pb(
     version: 2
     share_type: SHARE_TYPE_CONDITIONAL
     subject_kind: SUBJECT_KIND_PERSON
-    fields { name: "certificate_no" type: FIELD_TYPE_STRING sensitivity: SENSITIVITY_PERSONAL masking: MASKING_RULE_KEEP_ENDS }
-    fields { name: "area" type: FIELD_TYPE_DECIMAL sensitivity: SENSITIVITY_INTERNAL }
-    fields { name: "holder_name" type: FIELD_TYPE_STRING sensitivity: SENSITIVITY_PERSONAL masking: MASKING_RULE_NAME }
-    fields { name: "mortgage_holder" type: FIELD_TYPE_STRING sensitivity: SENSITIVITY_SENSITIVE masking: MASKING_RULE_REDACT }
+    fields {
+      name: "certificate_no"
+      type: FIELD_TYPE_STRING
+      sensitivity: SENSITIVITY_PERSONAL
+      masking: MASKING_RULE_KEEP_ENDS
+    }
+    fields {
+      name: "area"
+      type: FIELD_TYPE_DECIMAL
+      sensitivity: SENSITIVITY_INTERNAL
+    }
+    fields {
+      name: "holder_name"
+      type: FIELD_TYPE_STRING
+      sensitivity: SENSITIVITY_PERSONAL
+      masking: MASKING_RULE_NAME
+    }
+    fields {
+      name: "mortgage_holder"
+      type: FIELD_TYPE_STRING
+      sensitivity: SENSITIVITY_SENSITIVE
+      masking: MASKING_RULE_REDACT
+    }
   }
 )pb";
 
@@ -67,7 +86,9 @@ class FakeFetcher final : public router::Fetcher {
     absl::StatusOr<v1::FetchResponse> reply = reply_;
     done(std::move(reply));
   }
-  void Reply(absl::StatusOr<v1::FetchResponse> reply) { reply_ = std::move(reply); }
+  void Reply(absl::StatusOr<v1::FetchResponse> reply) {
+    reply_ = std::move(reply);
+  }
   int calls() {
     absl::MutexLock lock(&mu_);
     return static_cast<int>(requests_.size());
@@ -128,7 +149,8 @@ v1::Value Str(const std::string& s) {
 v1::FetchResponse TitleRecords() {
   v1::FetchResponse response;
   v1::Record* record = response.add_records();
-  (*record->mutable_fields())["certificate_no"] = Str("京(2021)朝阳区不动产权第0012345号");
+  (*record->mutable_fields())["certificate_no"] =
+      Str("京(2021)朝阳区不动产权第0012345号");
   (*record->mutable_fields())["area"].set_decimal_value("89.50");
   (*record->mutable_fields())["holder_name"] = Str("张三丰");
   (*record->mutable_fields())["mortgage_holder"] = Str("Bank");
@@ -156,8 +178,8 @@ class QueryProcessorTest : public ::testing::Test {
     fetcher_.Reply(TitleRecords());
   }
 
-  absl::StatusOr<v1::QueryResponse> Run(v1::QueryRequest request,
-                                        absl::Duration budget = absl::Seconds(5)) {
+  absl::StatusOr<v1::QueryResponse> Run(
+      v1::QueryRequest request, absl::Duration budget = absl::Seconds(5)) {
     absl::Notification done;
     absl::StatusOr<v1::QueryResponse> result;
     processor_->Query("housing", request, absl::Now() + budget,

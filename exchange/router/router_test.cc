@@ -125,6 +125,9 @@ class RouterTest : public ::testing::Test {
     ASSERT_GT(port_, 0);
   }
   void TearDown() override {
+    // Handlers may be blocked on release_; they must be done before the
+    // fixture's members go away.
+    if (!release_.HasBeenNotified()) release_.Notify();
     if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now()));
   }
 
@@ -146,6 +149,10 @@ class RouterTest : public ::testing::Test {
 
   static absl::Time In(absl::Duration d) { return absl::Now() + d; }
 
+  // For handlers that hold a call until the test lets go.
+  absl::Notification release_;
+  absl::Notification adapter_called_;
+  std::atomic<bool> adapter_answered_{false};
   FakeAdapter adapter_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
@@ -215,18 +222,14 @@ TEST_F(RouterTest, DownAdapterIsUnavailableNamingTheDepartment) {
 }
 
 TEST_F(RouterTest, SlowAdapterGivesDeadlineExceededWithoutWaitingForIt) {
-  absl::Notification release;
-  std::atomic<bool> adapter_answered{false};
-  adapter_.set_handler([&](int, const v1::FetchRequest&, v1::FetchResponse*) {
-    release.WaitForNotificationWithTimeout(absl::Seconds(30));
-    adapter_answered = true;
+  adapter_.set_handler([this](int, const v1::FetchRequest&, v1::FetchResponse*) {
+    release_.WaitForNotificationWithTimeout(absl::Seconds(30));
+    adapter_answered_ = true;
     return grpc::Status::OK;
   });
   auto router = MakeRouter(OptionsFor(port_));
   auto result = FetchAndWait(*router, "land", In(absl::Milliseconds(200)));
-  bool answered_before_result = adapter_answered.load();
-  release.Notify();
-  EXPECT_FALSE(answered_before_result);
+  EXPECT_FALSE(adapter_answered_.load());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_THAT(std::string(result.status().message()),
               MatchesRegex("department 'land' did not answer within [0-9]+ ms"));
@@ -352,11 +355,13 @@ TEST_F(RouterTest, PooledChannelsUseSeparateConnections) {
 }
 
 TEST_F(RouterTest, ConcurrentFetchesAllComplete) {
-  auto router = MakeRouter(OptionsFor(port_));
   constexpr int kCalls = 64;
   absl::Mutex mu;
   int ok = 0;
   int finished = 0;
+  // Declared after what the callbacks touch, so destroyed first: its
+  // destructor waits for every callback to return.
+  auto router = MakeRouter(OptionsFor(port_));
   for (int i = 0; i < kCalls; ++i) {
     router->Fetch("land", LandRequest(), In(absl::Seconds(30)),
                   [&](absl::StatusOr<v1::FetchResponse> result) {
@@ -372,27 +377,24 @@ TEST_F(RouterTest, ConcurrentFetchesAllComplete) {
 }
 
 TEST_F(RouterTest, DestroyingTheRouterCancelsCallsInFlight) {
-  absl::Notification release;
-  absl::Notification adapter_called;
-  adapter_.set_handler([&](int, const v1::FetchRequest&, v1::FetchResponse*) {
-    adapter_called.Notify();
-    release.WaitForNotificationWithTimeout(absl::Seconds(30));
+  adapter_.set_handler([this](int, const v1::FetchRequest&, v1::FetchResponse*) {
+    adapter_called_.Notify();
+    release_.WaitForNotificationWithTimeout(absl::Seconds(30));
     return grpc::Status::OK;
   });
-  auto router = MakeRouter(OptionsFor(port_));
   absl::Notification done;
   absl::Status status = absl::UnknownError("not called");
+  auto router = MakeRouter(OptionsFor(port_));
   router->Fetch("land", LandRequest(), In(absl::Seconds(30)),
                 [&](absl::StatusOr<v1::FetchResponse> result) {
                   status = result.status();
                   done.Notify();
                 });
-  adapter_called.WaitForNotification();
+  adapter_called_.WaitForNotification();
   router.reset();
   // The destructor returned only after `done` ran, with the adapter still
   // holding the call.
   EXPECT_TRUE(done.HasBeenNotified());
-  release.Notify();
   EXPECT_EQ(status.code(), absl::StatusCode::kCancelled);
   EXPECT_EQ(status.message(),
             "department 'land': call cancelled: the router is shutting down");

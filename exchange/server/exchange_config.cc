@@ -15,16 +15,16 @@ namespace {
 
 using FieldPath = std::vector<std::pair<std::string, int>>;
 
-absl::Status Invalid(const TextProtoFile& file, const v1::ExchangeConfig& config,
-                     const FieldPath& path, absl::string_view field,
-                     absl::string_view problem) {
+absl::Status Invalid(const TextProtoFile& file,
+                     const v1::ExchangeConfig& config, const FieldPath& path,
+                     absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(
       absl::StrCat(file.Where(config, path), ": ", field, ": ", problem));
 }
 
-absl::Status Require(const TextProtoFile& file, const v1::ExchangeConfig& config,
-                     const FieldPath& path, absl::string_view field,
-                     const std::string& value) {
+absl::Status Require(const TextProtoFile& file,
+                     const v1::ExchangeConfig& config, const FieldPath& path,
+                     absl::string_view field, const std::string& value) {
   if (value.empty()) return Invalid(file, config, path, field, "required");
   return absl::OkStatus();
 }

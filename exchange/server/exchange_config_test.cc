@@ -29,7 +29,12 @@ class ExchangeConfigTest : public ::testing::Test {
 constexpr char kValid[] = R"pb(
   listen_address: "127.0.0.1:0"
   trust_domain: "datarun.local"
-  tls { ca_cert: "pki/ca.pem" cert: "pki/exchange.pem" key: "pki/exchange.key" crl: "pki/crl.pem" }
+  tls {
+    ca_cert: "pki/ca.pem"
+    cert: "pki/exchange.pem"
+    key: "pki/exchange.key"
+    crl: "pki/crl.pem"
+  }
   catalog_file: "catalog.textproto"
   policy_file: "/etc/datarun/policy.textproto"
   audit_dir: "audit"

@@ -1,11 +1,11 @@
 #include "exchange/server/exchange_server.h"
 
-#include <chrono>
-#include <vector>
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
+
+#include <chrono>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
@@ -20,8 +20,9 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   std::unique_ptr<ExchangeServer> server(new ExchangeServer);
   ASSIGN_OR_RETURN(server->catalog_,
                    catalog::Catalog::LoadFile(config.catalog_file()));
-  ASSIGN_OR_RETURN(server->policy_, policy::PolicyEngine::LoadFile(
-                                        config.policy_file(), *server->catalog_));
+  ASSIGN_OR_RETURN(
+      server->policy_,
+      policy::PolicyEngine::LoadFile(config.policy_file(), *server->catalog_));
   for (const v1::AdapterEndpoint& endpoint : config.adapters()) {
     if (!server->catalog_->HasDepartment(endpoint.department())) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -35,10 +36,12 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
                    audit::SubjectHasher::OpenOrCreate(config.audit_key_file()));
   audit::RocksDbAuditSink::Options audit_options;
   audit_options.path = config.audit_dir();
-  ASSIGN_OR_RETURN(server->audit_, audit::RocksDbAuditSink::Open(audit_options));
+  ASSIGN_OR_RETURN(server->audit_,
+                   audit::RocksDbAuditSink::Open(audit_options));
 
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> channel_credentials,
-                   security::MakeChannelCredentials(config.tls()));
+  ASSIGN_OR_RETURN(
+      std::shared_ptr<grpc::ChannelCredentials> channel_credentials,
+      security::MakeChannelCredentials(config.tls()));
   router::Router::Options router_options;
   router_options.endpoints.assign(config.adapters().begin(),
                                   config.adapters().end());
@@ -84,9 +87,9 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   builder.RegisterService(server->service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", config.listen_address(),
-        " (address in use or not a local address?)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config.listen_address(),
+                     " (address in use or not a local address?)"));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
   LogLine("exchange_started")

@@ -3,9 +3,9 @@
 #ifndef DATARUN_EXCHANGE_SERVER_EXCHANGE_SERVER_H_
 #define DATARUN_EXCHANGE_SERVER_EXCHANGE_SERVER_H_
 
-#include <memory>
-
 #include <grpcpp/server.h>
+
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "datarun/v1/config.pb.h"

@@ -24,13 +24,15 @@ void FinishAndLog(grpc::ServerUnaryReactor* reactor, absl::string_view method,
 
 }  // namespace
 
-ExchangeService::ExchangeService(Options options) : options_(std::move(options)) {}
+ExchangeService::ExchangeService(Options options)
+    : options_(std::move(options)) {}
 
 absl::StatusOr<std::string> ExchangeService::Caller(
     grpc::CallbackServerContext* context) const {
   std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
   if (auth == nullptr) {
-    return absl::UnauthenticatedError("no TLS client certificate was presented");
+    return absl::UnauthenticatedError(
+        "no TLS client certificate was presented");
   }
   absl::StatusOr<security::PeerIdentity> peer =
       options_.authenticator->Authenticate(*auth);
@@ -88,7 +90,8 @@ grpc::ServerUnaryReactor* ExchangeService::Query(
 }
 
 grpc::ServerUnaryReactor* ExchangeService::ListDatasets(
-    grpc::CallbackServerContext* context, const v1::ListDatasetsRequest* request,
+    grpc::CallbackServerContext* context,
+    const v1::ListDatasetsRequest* request,
     v1::ListDatasetsResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const absl::Time started = absl::Now();

@@ -43,7 +43,8 @@ class ExchangeService final : public v1::Exchange::CallbackService {
 
  private:
   // Returns the calling department, or UNAUTHENTICATED / PERMISSION_DENIED.
-  absl::StatusOr<std::string> Caller(grpc::CallbackServerContext* context) const;
+  absl::StatusOr<std::string> Caller(
+      grpc::CallbackServerContext* context) const;
   // The caller's deadline, defaulted and capped.
   absl::Time EffectiveDeadline(grpc::CallbackServerContext* context) const;
 

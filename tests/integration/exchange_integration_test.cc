@@ -26,7 +26,8 @@ constexpr char kDeedTax[] = "property_transfer.deed_tax";
 
 class ExchangeIntegrationTest : public StackFixture {};
 
-TEST_F(ExchangeIntegrationTest, GrantedQueryReturnsOnlyGrantedFieldsAndAReceipt) {
+TEST_F(ExchangeIntegrationTest,
+       GrantedQueryReturnsOnlyGrantedFieldsAndAReceipt) {
   auto housing = StubAs("housing");
   v1::QueryResponse response;
   grpc::Status status =
@@ -56,7 +57,8 @@ TEST_F(ExchangeIntegrationTest, CatalogIsListedAndDescribed) {
   v1::DescribeDatasetRequest request;
   request.set_dataset("land.parcel.typo");
   v1::DescribeDatasetResponse describe;
-  grpc::Status status = hall->DescribeDataset(&describe_context, request, &describe);
+  grpc::Status status =
+      hall->DescribeDataset(&describe_context, request, &describe);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(status.error_message(), HasSubstr("land.parcel.typo"));
 }
@@ -64,8 +66,8 @@ TEST_F(ExchangeIntegrationTest, CatalogIsListedAndDescribed) {
 TEST_F(ExchangeIntegrationTest, PurposeOutsideTheGrantIsDenied) {
   auto housing = StubAs("housing");
   v1::QueryResponse response;
-  grpc::Status status = Query(*housing, "registry.marriage", Subject("seller_id"),
-                              kDeedTax, {}, &response);
+  grpc::Status status = Query(*housing, "registry.marriage",
+                              Subject("seller_id"), kDeedTax, {}, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(status.error_message(), HasSubstr(kDeedTax));
 }
@@ -106,14 +108,15 @@ TEST_F(ExchangeIntegrationTest, UnknownDatasetAndFieldAreNamed) {
   EXPECT_THAT(status.error_message(), HasSubstr("colour"));
 }
 
-TEST_F(ExchangeIntegrationTest, InvalidIdentityNumbersSayWhyWithoutEchoingThem) {
+TEST_F(ExchangeIntegrationTest,
+       InvalidIdentityNumbersSayWhyWithoutEchoingThem) {
   auto housing = StubAs("housing");
   const std::string seller = Subject("seller_id");
   std::string bad_check = seller;
   bad_check[17] = seller[17] == '0' ? '1' : '0';
   v1::QueryResponse response;
-  grpc::Status status = Query(*housing, "land.property_title", bad_check,
-                              kFiling, {}, &response);
+  grpc::Status status =
+      Query(*housing, "land.property_title", bad_check, kFiling, {}, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("check"));
   EXPECT_THAT(status.error_message(), Not(HasSubstr(bad_check)));
@@ -125,7 +128,8 @@ TEST_F(ExchangeIntegrationTest, InvalidIdentityNumbersSayWhyWithoutEchoingThem) 
 
   std::string bad_date = seller;
   bad_date.replace(10, 2, "13");  // month 13
-  status = Query(*housing, "land.property_title", bad_date, kFiling, {}, &response);
+  status =
+      Query(*housing, "land.property_title", bad_date, kFiling, {}, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("birth date"));
 }
@@ -133,8 +137,9 @@ TEST_F(ExchangeIntegrationTest, InvalidIdentityNumbersSayWhyWithoutEchoingThem) 
 TEST_F(ExchangeIntegrationTest, OversizedRequestIsRejected) {
   auto housing = StubAs("housing");
   v1::QueryResponse response;
-  grpc::Status status = Query(*housing, "land.property_title",
-                              std::string(200 * 1024, '1'), kFiling, {}, &response);
+  grpc::Status status =
+      Query(*housing, "land.property_title", std::string(200 * 1024, '1'),
+            kFiling, {}, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
       << status.error_message();
 }
@@ -162,19 +167,22 @@ TEST_F(ExchangeIntegrationTest, ForeignExpiredAndNameless) {
 
   auto foreign = security::dev_pki::IssueForeign(dir, td, "tax", "foreign");
   ASSERT_TRUE(foreign.ok()) << foreign.status();
-  grpc::Status status = Query(*StubWith(*foreign, security::CredentialChecks::kParseOnly), "housing.dwelling_count",
-                              Subject("buyer_id"), kDeedTax, {}, &response);
+  grpc::Status status = Query(
+      *StubWith(*foreign, security::CredentialChecks::kParseOnly),
+      "housing.dwelling_count", Subject("buyer_id"), kDeedTax, {}, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << "a certificate from another CA must fail the handshake";
 
   auto expired = security::dev_pki::IssueExpired(dir, td, "tax", "expired");
   ASSERT_TRUE(expired.ok()) << expired.status();
-  status = Query(*StubWith(*expired, security::CredentialChecks::kParseOnly), "housing.dwelling_count",
-                 Subject("buyer_id"), kDeedTax, {}, &response);
+  status = Query(*StubWith(*expired, security::CredentialChecks::kParseOnly),
+                 "housing.dwelling_count", Subject("buyer_id"), kDeedTax, {},
+                 &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << "an expired certificate must fail the handshake";
 
-  auto nameless = security::dev_pki::IssueWithoutSpiffe(dir, td, "tax", "nameless");
+  auto nameless =
+      security::dev_pki::IssueWithoutSpiffe(dir, td, "tax", "nameless");
   ASSERT_TRUE(nameless.ok()) << nameless.status();
   status = Query(*StubWith(*nameless), "housing.dwelling_count",
                  Subject("buyer_id"), kDeedTax, {}, &response);
@@ -214,8 +222,9 @@ TEST_F(ExchangeIntegrationTest, DownAdapterIsUnavailableNamingItAndRecovers) {
   ASSERT_TRUE(stack().StopAdapter("housing").ok());
   v1::QueryResponse response;
   const absl::Time started = absl::Now();
-  grpc::Status status = Query(*tax, "housing.dwelling_count", Subject("buyer_id"),
-                              kDeedTax, {}, &response, 4000);
+  grpc::Status status =
+      Query(*tax, "housing.dwelling_count", Subject("buyer_id"), kDeedTax, {},
+            &response, 4000);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << status.error_message();
   EXPECT_THAT(status.error_message(), HasSubstr("housing"));
@@ -239,20 +248,24 @@ TEST_F(ExchangeIntegrationTest, SlowAdapterGivesDeadlineExceededNamingIt) {
   auto tax = StubAs("tax");
   v1::QueryResponse response;
   const absl::Time started = absl::Now();
-  grpc::Status status = Query(*tax, "housing.dwelling_count", Subject("buyer_id"),
-                              kDeedTax, {}, &response, 1000);
+  grpc::Status status =
+      Query(*tax, "housing.dwelling_count", Subject("buyer_id"), kDeedTax, {},
+            &response, 1000);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_THAT(status.error_message(), HasSubstr("housing"));
   EXPECT_LT(absl::Now() - started, absl::Seconds(3));
 }
 
-TEST_F(ExchangeIntegrationTest, EveryDecisionIsAuditedAndNoRawIdentityIsStored) {
+TEST_F(ExchangeIntegrationTest,
+       EveryDecisionIsAuditedAndNoRawIdentityIsStored) {
   auto housing = StubAs("housing");
   const std::string seller = Subject("seller_id");
   v1::QueryResponse allowed;
-  ASSERT_TRUE(Query(*housing, "registry.marriage", seller, kFiling, {}, &allowed).ok());
+  ASSERT_TRUE(
+      Query(*housing, "registry.marriage", seller, kFiling, {}, &allowed).ok());
   v1::QueryResponse denied;
-  ASSERT_FALSE(Query(*housing, "registry.marriage", seller, kDeedTax, {}, &denied).ok());
+  ASSERT_FALSE(
+      Query(*housing, "registry.marriage", seller, kDeedTax, {}, &denied).ok());
   StopStack();
 
   audit::RocksDbAuditSink::Options options;
@@ -272,8 +285,10 @@ TEST_F(ExchangeIntegrationTest, EveryDecisionIsAuditedAndNoRawIdentityIsStored) 
   EXPECT_EQ((*entries)[0].subject_hash(), (*entries)[1].subject_hash());
   EXPECT_EQ((*entries)[0].subject_hash().size(), 64u);
 
-  EXPECT_THAT(FilesContaining(stack().audit_dir(), seller), ::testing::IsEmpty());
-  EXPECT_THAT(FilesContaining(state_dir() + "/logs", seller), ::testing::IsEmpty());
+  EXPECT_THAT(FilesContaining(stack().audit_dir(), seller),
+              ::testing::IsEmpty());
+  EXPECT_THAT(FilesContaining(state_dir() + "/logs", seller),
+              ::testing::IsEmpty());
 }
 
 // The land adapter is replaced by one that answers with schema violations.
@@ -288,8 +303,9 @@ class GarbageAdapterTest : public StackFixture {
 TEST_F(GarbageAdapterTest, SchemaViolationsAreInternalErrorsNamingTheField) {
   auto housing = StubAs("housing");
   v1::QueryResponse response;
-  grpc::Status status = Query(*housing, "land.property_title", Subject("seller_id"),
-                              kFiling, {"certificate_no", "area"}, &response);
+  grpc::Status status =
+      Query(*housing, "land.property_title", Subject("seller_id"), kFiling,
+            {"certificate_no", "area"}, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
   EXPECT_THAT(status.error_message(), HasSubstr("land"));
   EXPECT_THAT(status.error_message(), HasSubstr("area"));

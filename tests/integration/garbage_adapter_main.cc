@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   return datarun::adapter::RunAdapterMain(
       argc, argv, "land",
       [](const datarun::v1::AdapterConfig&)
-          -> absl::StatusOr<std::unique_ptr<datarun::adapter::DepartmentService>> {
+          -> absl::StatusOr<
+              std::unique_ptr<datarun::adapter::DepartmentService>> {
         return std::make_unique<GarbageLandService>();
       });
 }

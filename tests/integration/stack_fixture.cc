@@ -62,8 +62,8 @@ std::unique_ptr<v1::Exchange::Stub> StackFixture::StubWith(
   if (!credentials.ok()) return nullptr;
   grpc::ChannelArguments args = security::ChannelArgsForServerName(
       security::ExchangeServerName(stack_->options().trust_domain));
-  return v1::Exchange::NewStub(
-      grpc::CreateCustomChannel(stack_->exchange_address(), *credentials, args));
+  return v1::Exchange::NewStub(grpc::CreateCustomChannel(
+      stack_->exchange_address(), *credentials, args));
 }
 
 grpc::Status StackFixture::Query(v1::Exchange::Stub& stub,

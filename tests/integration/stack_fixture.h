@@ -4,12 +4,12 @@
 #ifndef DATARUN_TESTS_INTEGRATION_STACK_FIXTURE_H_
 #define DATARUN_TESTS_INTEGRATION_STACK_FIXTURE_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "datarun/v1/config.pb.h"
 #include "datarun/v1/exchange.grpc.pb.h"

@@ -15,11 +15,23 @@ void SetDeadline(grpc::ClientContext& call, const CommandContext& context) {
 }
 
 int Fail(const grpc::Status& status, std::ostream& err) {
-  static const char* kNames[] = {
-      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-      "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  static const char* kNames[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
   int code = static_cast<int>(status.error_code());
   err << "error: " << (code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN")
       << ": " << status.error_message() << "\n";
@@ -102,7 +114,8 @@ int RunQueryCommand(const std::vector<std::string>& args,
   v1::DescribeDatasetResponse schema;
   bool have_schema =
       (*stub)->DescribeDataset(&describe_call, describe, &schema).ok();
-  out << RenderQueryResponse(response, have_schema ? &schema.dataset() : nullptr);
+  out << RenderQueryResponse(response,
+                             have_schema ? &schema.dataset() : nullptr);
   return 0;
 }
 

@@ -22,7 +22,8 @@ void ApplyStackEnv(ConnectionOptions& options) {
   for (absl::string_view line : absl::StrSplit(*env, '\n')) {
     std::vector<std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
     if (kv.size() != 2) continue;
-    if (kv[0] == "EXCHANGE" && options.exchange.empty()) options.exchange = kv[1];
+    if (kv[0] == "EXCHANGE" && options.exchange.empty())
+      options.exchange = kv[1];
     if (kv[0] == "PKI_DIR" && options.pki_dir.empty()) options.pki_dir = kv[1];
     if (kv[0] == "TRUST_DOMAIN") options.trust_domain = kv[1];
   }
@@ -36,7 +37,8 @@ absl::StatusOr<std::unique_ptr<v1::Exchange::Stub>> ConnectToExchange(
   if (options.exchange.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "no exchange address: pass --exchange=host:port or start the local "
-        "stack (./run.sh up) so that ", options.state_dir, "/stack.env exists"));
+        "stack (./run.sh up) so that ",
+        options.state_dir, "/stack.env exists"));
   }
   if (options.pki_dir.empty()) options.pki_dir = options.state_dir + "/pki";
   if (options.cert.empty() || options.key.empty()) {
@@ -45,8 +47,10 @@ absl::StatusOr<std::unique_ptr<v1::Exchange::Stub>> ConnectToExchange(
           "say which department you act as: --as=<department> (uses "
           "<pki_dir>/dept-<department>.pem), or pass --cert and --key");
     }
-    options.cert = absl::StrCat(options.pki_dir, "/dept-", options.as_department, ".pem");
-    options.key = absl::StrCat(options.pki_dir, "/dept-", options.as_department, ".key");
+    options.cert =
+        absl::StrCat(options.pki_dir, "/dept-", options.as_department, ".pem");
+    options.key =
+        absl::StrCat(options.pki_dir, "/dept-", options.as_department, ".key");
   }
   if (options.ca_cert.empty()) options.ca_cert = options.pki_dir + "/ca.pem";
   v1::TlsFiles files;

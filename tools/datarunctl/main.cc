@@ -16,19 +16,23 @@
 #include "tools/datarunctl/commands.h"
 #include "tools/datarunctl/pki_command.h"
 
-ABSL_FLAG(std::string, exchange, "",
-          "Exchange address host:port (default: EXCHANGE in <state>/stack.env).");
+ABSL_FLAG(
+    std::string, exchange, "",
+    "Exchange address host:port (default: EXCHANGE in <state>/stack.env).");
 ABSL_FLAG(std::string, state, ".state", "Local stack state directory.");
-ABSL_FLAG(std::string, as, "", "Department to act as (its certificate is used).");
+ABSL_FLAG(std::string, as, "",
+          "Department to act as (its certificate is used).");
 ABSL_FLAG(std::string, pki_dir, "", "PKI directory (default <state>/pki).");
-ABSL_FLAG(std::string, ca_cert, "", "CA certificate (default <pki_dir>/ca.pem).");
+ABSL_FLAG(std::string, ca_cert, "",
+          "CA certificate (default <pki_dir>/ca.pem).");
 ABSL_FLAG(std::string, cert, "", "Client certificate (default from --as).");
 ABSL_FLAG(std::string, key, "", "Client key (default from --as).");
 ABSL_FLAG(std::string, trust_domain, "datarun.local", "SPIFFE trust domain.");
 ABSL_FLAG(int, timeout_ms, 10000, "Deadline of each call in milliseconds.");
 ABSL_FLAG(bool, json, false, "Print JSON (protobuf JSON mapping).");
 ABSL_FLAG(std::string, purpose, "", "query: purpose code.");
-ABSL_FLAG(std::vector<std::string>, fields, {}, "query: fields, comma-separated.");
+ABSL_FLAG(std::vector<std::string>, fields, {},
+          "query: fields, comma-separated.");
 ABSL_FLAG(std::string, case_id, "", "query: case id.");
 ABSL_FLAG(std::string, official, "", "query: official acting (on behalf of).");
 ABSL_FLAG(std::string, request_id, "", "query: request id for tracing.");
@@ -43,7 +47,8 @@ constexpr char kUsage[] =
     "  catalog list [--owner=DEPT]         datasets of the catalog\n"
     "  catalog describe <dataset>          one dataset's schema\n"
     "  query <dataset> <subject> --purpose=CODE [--fields=a,b] [--case_id=C]\n"
-    "        [--official=ID]               read shared data (needs --as=DEPT)\n";
+    "        [--official=ID]               read shared data (needs "
+    "--as=DEPT)\n";
 
 }  // namespace
 
@@ -81,7 +86,8 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "catalog") {
-    if (context.connection.as_department.empty() && context.connection.cert.empty()) {
+    if (context.connection.as_department.empty() &&
+        context.connection.cert.empty()) {
       context.connection.as_department = "service_hall";
     }
     return datarun::ctl::RunCatalogCommand(args, context, std::cout, std::cerr);

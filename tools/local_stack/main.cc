@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   options.policy_file = Absolute(absl::GetFlag(FLAGS_policy));
   options.households = absl::GetFlag(FLAGS_households);
   options.adapter_delay_ms = absl::GetFlag(FLAGS_adapter_delay_ms);
-  std::fprintf(stderr, "datarun-local: preparing %s (PKI, %d households of data)...\n",
+  std::fprintf(stderr,
+               "datarun-local: preparing %s (PKI, %d households of data)...\n",
                options.state_dir.c_str(), options.households);
   auto stack = datarun::local::LocalStack::Start(options);
   if (!stack.ok()) {
@@ -66,7 +67,8 @@ int main(int argc, char** argv) {
   }
   std::printf("datarun local stack is up\n");
   std::printf("  exchange   %s  (mTLS, trust domain %s)\n",
-              (*stack)->exchange_address().c_str(), options.trust_domain.c_str());
+              (*stack)->exchange_address().c_str(),
+              options.trust_domain.c_str());
   for (const std::string& department : options.adapter_departments) {
     std::printf("  adapter    %-9s 127.0.0.1:%d\n", department.c_str(),
                 (*stack)->adapter_port(department));

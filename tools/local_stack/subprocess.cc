@@ -21,14 +21,15 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(
         absl::StrCat("program ", argv[0], " is missing or not executable (",
                      std::strerror(errno), "); was the project built?"));
   }
-  int log_fd = ::open(log_path.c_str(),
-                      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int log_fd =
+      ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) {
-    return absl::InternalError(absl::StrCat("cannot open log ", log_path, ": ",
-                                            std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("cannot open log ", log_path, ": ", std::strerror(errno)));
   }
   std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  for (const std::string& arg : argv)
+    args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
 
   pid_t pid = ::fork();
