@@ -44,14 +44,16 @@ void City::OpenCompound(int district, UnitUse use, Compound* c) {
   bool residential = use == UnitUse::kResidential;
   std::string road = RoadName(*rng_);
   int number = static_cast<int>(rng_->Range(1, 199));
-  p.location = absl::StrCat("北京市", d.name, road, number,
-                            residential ? "号院" : "号");
+  p.location =
+      absl::StrCat("北京市", d.name, road, number, residential ? "号院" : "号");
   p.land_use = residential ? "0701" : "0505";
   p.allocated = residential && rng_->PerMille(120);  // old work-unit compounds
   if (p.allocated) {
-    p.right_start = rng_->Day(absl::CivilDay(1985, 1, 1), absl::CivilDay(1998, 12, 31));
+    p.right_start =
+        rng_->Day(absl::CivilDay(1985, 1, 1), absl::CivilDay(1998, 12, 31));
   } else {
-    p.right_start = rng_->Day(absl::CivilDay(1996, 1, 1), absl::CivilDay(2016, 12, 31));
+    p.right_start =
+        rng_->Day(absl::CivilDay(1996, 1, 1), absl::CivilDay(2016, 12, 31));
   }
   p.right_end = absl::CivilDay(p.right_start.year() + (residential ? 70 : 40),
                                p.right_start.month(), p.right_start.day()) -
@@ -97,8 +99,8 @@ Unit City::NewUnit(int district, UnitUse use) {
 
   Unit u;
   u.parcel_no = c.parcel.parcel_no;
-  u.unit_no = absl::StrFormat("%sF%04d%04d", u.parcel_no, building,
-                              in_building + 1);
+  u.unit_no =
+      absl::StrFormat("%sF%04d%04d", u.parcel_no, building, in_building + 1);
   u.building = absl::StrCat(building);
   u.floor = floor;
   u.district = district;
@@ -146,8 +148,7 @@ std::string City::PoliceStation(int district) {
 }
 
 std::string City::MarriageOffice(int district) const {
-  return absl::StrCat("北京市", Districts()[district].name,
-                      "民政局婚姻登记处");
+  return absl::StrCat("北京市", Districts()[district].name, "民政局婚姻登记处");
 }
 
 std::string City::Court(int district) {

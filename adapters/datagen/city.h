@@ -17,11 +17,11 @@ namespace datarun {
 namespace datagen {
 
 struct District {
-  const char* code;          // GB/T 2260, e.g. "110105"
-  const char* name;          // "朝阳区"
-  const char* short_name;    // "朝", used in pre-2016 certificate numbers
-  int64_t price_per_m2;      // typical second-hand price, yuan
-  int weight;                // share of the population
+  const char* code;        // GB/T 2260, e.g. "110105"
+  const char* name;        // "朝阳区"
+  const char* short_name;  // "朝", used in pre-2016 certificate numbers
+  int64_t price_per_m2;    // typical second-hand price, yuan
+  int weight;              // share of the population
 };
 
 // The districts, in a fixed order; indexes are stable.

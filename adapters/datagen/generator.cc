@@ -68,7 +68,7 @@ absl::StatusOr<Store> CreateStore(const std::string& dir, const char* name,
   // (random identity numbers) to stay in memory.
   RETURN_IF_ERROR(s.db->Exec("PRAGMA journal_mode=OFF"));
   RETURN_IF_ERROR(s.db->Exec("PRAGMA synchronous=OFF"));
-  RETURN_IF_ERROR(s.db->Exec("PRAGMA cache_size=-262144"));
+  RETURN_IF_ERROR(s.db->Exec("PRAGMA cache_size=-65536"));
   RETURN_IF_ERROR(s.db->Exec(schema));
   RETURN_IF_ERROR(s.db->Exec("BEGIN"));
   return s;
@@ -155,10 +155,12 @@ absl::Status Run::Companies() {
     int units = static_cast<int>(rng_.Range(1, 4));
     for (int u = 0; u < units; ++u) {
       Title t;
-      t.unit = city_.NewUnit(rng_.PerMille(600) ? district : city_.PickDistrict(),
-                             UnitUse::kOffice);
+      t.unit =
+          city_.NewUnit(rng_.PerMille(600) ? district : city_.PickDistrict(),
+                        UnitUse::kOffice);
       absl::CivilDay on = rng_.Day(founded + 30, kAsOf - 60);
-      t.registered = absl::CivilSecond(on.year(), on.month(), on.day(), 10, 0, 0);
+      t.registered =
+          absl::CivilSecond(on.year(), on.month(), on.day(), 10, 0, 0);
       t.owners = {company};
       t.share_percent = {100};
       owners.titles.push_back(std::move(t));
@@ -178,7 +180,8 @@ absl::StatusOr<SaleOutcome> Run::Pair(const HouseholdSpec& seller_spec,
                    builder_->Build(seller_spec));
   ASSIGN_OR_RETURN(std::unique_ptr<Household> buyer,
                    builder_->Build(buyer_spec));
-  ASSIGN_OR_RETURN(SaleOutcome sale, sales_->Sell(seller.get(), buyer.get(), stage));
+  ASSIGN_OR_RETURN(SaleOutcome sale,
+                   sales_->Sell(seller.get(), buyer.get(), stage));
   ++result_.contracts;
   RETURN_IF_ERROR(Finish(seller.get()));
   RETURN_IF_ERROR(Finish(buyer.get()));
@@ -202,9 +205,9 @@ absl::Status Run::Scripted() {
                                           SaleStage::kFiled, &seller, &buyer));
   const Title& title = seller->titles[sale.title_index];
   const Family& buyers = buyer->families[0];
-  Demo("seller_id_number", title.owners[0].id_number);
+  Demo("seller_id", title.owners[0].id_number);
   Demo("seller_name", title.owners[0].name);
-  Demo("seller_spouse_id_number", title.owners[1].id_number);
+  Demo("seller_spouse_id", title.owners[1].id_number);
   Demo("seller_spouse_name", title.owners[1].name);
   Demo("seller_household_no", seller->household_no);
   Demo("property_unit_no", title.unit.unit_no);
@@ -213,25 +216,26 @@ absl::Status Run::Scripted() {
   Demo("property_area", legacy::FormatHundredths(title.unit.area));
   Demo("contract_no", sale.contract_no);
   Demo("contract_price", legacy::FormatHundredths(sale.price_fen));
-  Demo("buyer_id_number", buyers.members[0]->id_number);
+  Demo("buyer_id", buyers.members[0]->id_number);
   Demo("buyer_name", buyers.members[0]->name);
-  Demo("buyer_spouse_id_number", buyers.members[1]->id_number);
+  Demo("buyer_spouse_id", buyers.members[1]->id_number);
   Demo("buyer_spouse_name", buyers.members[1]->name);
   Demo("buyer_household_no", buyer->household_no);
   Demo("buyer_dwelling_count", absl::StrCat(DwellingCount(*buyer, buyers)));
   Demo("buyer_first_home", sale.owned_before == 0 ? "true" : "false");
   int rate = DeedTaxRate(sale.owned_before, title.unit.area);
   Demo("expected_deed_tax_rate", legacy::FormatDecimal(rate, 4, 2));
-  Demo("expected_deed_tax", legacy::FormatHundredths(DeedTax(sale.price_fen, rate)));
+  Demo("expected_deed_tax",
+       legacy::FormatHundredths(DeedTax(sale.price_fen, rate)));
 
   // Deed tax paid, title transfer pending: what the land registry checks.
   HouseholdSpec owner;
   owner.own_home = true;
-  ASSIGN_OR_RETURN(sale, Pair(owner, HouseholdSpec(), SaleStage::kPaid,
-                              &seller, &buyer));
-  Demo("transfer_seller_id_number",
+  ASSIGN_OR_RETURN(
+      sale, Pair(owner, HouseholdSpec(), SaleStage::kPaid, &seller, &buyer));
+  Demo("transfer_seller_id",
        seller->titles[sale.title_index].owners[0].id_number);
-  Demo("transfer_buyer_id_number", buyer->families[0].members[0]->id_number);
+  Demo("transfer_buyer_id", buyer->families[0].members[0]->id_number);
   Demo("transfer_property_unit_no",
        seller->titles[sale.title_index].unit.unit_no);
   Demo("transfer_contract_no", sale.contract_no);
@@ -241,9 +245,9 @@ absl::Status Run::Scripted() {
   // A finished sale: the seller's certificate is historical.
   ASSIGN_OR_RETURN(sale, Pair(owner, HouseholdSpec(), SaleStage::kCompleted,
                               &seller, &buyer));
-  Demo("completed_seller_id_number",
+  Demo("completed_seller_id",
        seller->titles[sale.title_index].owners[0].id_number);
-  Demo("completed_buyer_id_number", buyer->families[0].members[0]->id_number);
+  Demo("completed_buyer_id", buyer->families[0].members[0]->id_number);
   Demo("completed_contract_no", sale.contract_no);
   Demo("completed_new_certificate_no", buyer->titles.back().certificate_no);
   return absl::OkStatus();
@@ -291,13 +295,13 @@ absl::StatusOr<GeneratorResult> Run::Go() {
     }
   }
   if (!builder_->first_mortgaged_owner().empty()) {
-    Demo("mortgaged_owner_id_number", builder_->first_mortgaged_owner());
+    Demo("mortgaged_owner_id", builder_->first_mortgaged_owner());
   }
   if (!builder_->first_seized_owner().empty()) {
-    Demo("seized_owner_id_number", builder_->first_seized_owner());
+    Demo("seized_owner_id", builder_->first_seized_owner());
   }
   // A valid identity number nobody in the city holds.
-  Demo("unknown_id_number",
+  Demo("unknown_id",
        people_.Make(true, absl::CivilDay(1980, 1, 1), "110105").id_number);
 
   sales_.reset();
@@ -322,12 +326,13 @@ absl::StatusOr<GeneratorResult> Run::Go() {
 
 absl::StatusOr<GeneratorResult> Generate(const GeneratorOptions& options) {
   if (options.out_dir.empty()) {
-    return absl::InvalidArgumentError("datagen: --out (output directory) is required");
+    return absl::InvalidArgumentError(
+        "datagen: --out (output directory) is required");
   }
   if (options.households < 10 || options.households > kMaxHouseholds) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "datagen: --households must be between 10 and ", kMaxHouseholds,
-        ", got ", options.households));
+    return absl::InvalidArgumentError(
+        absl::StrCat("datagen: --households must be between 10 and ",
+                     kMaxHouseholds, ", got ", options.households));
   }
   Run run(options);
   return run.Go();

@@ -20,7 +20,7 @@ namespace datagen {
 struct Family {
   std::vector<Person*> members;  // [0] applicant; [1] spouse if has_spouse
   bool has_spouse = false;
-  std::vector<size_t> titles;    // indexes into Household::titles
+  std::vector<size_t> titles;  // indexes into Household::titles
 };
 
 // A person's line in the household register.
@@ -47,12 +47,12 @@ struct Household {
   std::string address;
   std::string police_station;
   absl::CivilDay established;
-  Person* head = nullptr;          // null for a collective household
-  std::deque<Person> people;       // stable addresses; includes the dead and
-                                   // non-resident former spouses
+  Person* head = nullptr;     // null for a collective household
+  std::deque<Person> people;  // stable addresses; includes the dead and
+                              // non-resident former spouses
   std::vector<Resident> residents;
   std::vector<Registration> registrations;
-  std::vector<Family> families;    // [0] is the main family
+  std::vector<Family> families;  // [0] is the main family
   std::vector<Title> titles;
 };
 

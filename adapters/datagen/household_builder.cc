@@ -32,8 +32,10 @@ absl::CivilSecond HouseholdBuilder::TimeOn(absl::CivilDay day) {
 
 void HouseholdBuilder::BuildCouple(Household* h, const HouseholdSpec& spec) {
   const char* code = Districts()[h->district].code;
-  absl::CivilDay hb = rng_->Day(absl::CivilDay(1955, 1, 1), absl::CivilDay(1998, 12, 31));
-  absl::CivilDay wb = Min(hb + rng_->Range(-2 * 365, 6 * 365), absl::CivilDay(2000, 6, 30));
+  absl::CivilDay hb =
+      rng_->Day(absl::CivilDay(1955, 1, 1), absl::CivilDay(1998, 12, 31));
+  absl::CivilDay wb =
+      Min(hb + rng_->Range(-2 * 365, 6 * 365), absl::CivilDay(2000, 6, 30));
   absl::CivilDay earliest = Max(AddYears(hb, 22), AddYears(wb, 20));
   absl::CivilDay latest = kAsOf - 30;
   absl::CivilDay married_on =
@@ -50,9 +52,10 @@ void HouseholdBuilder::BuildCouple(Household* h, const HouseholdSpec& spec) {
     if (again <= latest) {
       married_on = again;
       remarried = rng_->PerMille(500) ? husband : wife;
-      Person* ex = Add(h, people_->Make(!remarried->male,
-                                         remarried->birth + rng_->Range(-900, 900),
-                                         NonLocalRegionCode(*rng_)));
+      Person* ex =
+          Add(h, people_->Make(!remarried->male,
+                               remarried->birth + rng_->Range(-900, 900),
+                               NonLocalRegionCode(*rng_)));
       Person* man = remarried->male ? remarried : ex;
       Person* woman = remarried->male ? ex : remarried;
       h->registrations.push_back({false, man, woman, first});
@@ -66,8 +69,10 @@ void HouseholdBuilder::BuildCouple(Household* h, const HouseholdSpec& spec) {
   Person* spouse = husband_heads ? wife : husband;
   h->head = head;
   h->established = married_on;
-  h->residents.push_back({head, "02", head == remarried ? "22" : "20", married_on, {}});
-  h->residents.push_back({spouse, "10", spouse == remarried ? "22" : "20", married_on, {}});
+  h->residents.push_back(
+      {head, "02", head == remarried ? "22" : "20", married_on, {}});
+  h->residents.push_back(
+      {spouse, "10", spouse == remarried ? "22" : "20", married_on, {}});
 
   Family family;
   family.members = {head, spouse};
@@ -105,11 +110,13 @@ void HouseholdBuilder::AddWidowedParent(Household* h) {
   Person* parent = Add(h, people_->MakeResident(male, pb, code));
   Person* late = Add(h, people_->MakeResident(
                             !male, pb + rng_->Range(-3 * 365, 3 * 365), code));
-  absl::CivilDay wed = AddYears(Max(parent->birth, late->birth), 23) +
-                       rng_->Range(0, 3 * 365);
+  absl::CivilDay wed =
+      AddYears(Max(parent->birth, late->birth), 23) + rng_->Range(0, 3 * 365);
   absl::CivilDay moved_in =
-      h->established + rng_->Range(0, std::max<int64_t>(0, kAsOf - 60 - h->established));
-  absl::CivilDay died = Max(moved_in + 30, Max(wed + 5 * 365, absl::CivilDay(2000, 1, 1)));
+      h->established +
+      rng_->Range(0, std::max<int64_t>(0, kAsOf - 60 - h->established));
+  absl::CivilDay died =
+      Max(moved_in + 30, Max(wed + 5 * 365, absl::CivilDay(2000, 1, 1)));
   died = Min(died + rng_->Range(0, 3650), kAsOf - 10);
   Person* man = male ? parent : late;
   Person* woman = male ? late : parent;
@@ -130,29 +137,36 @@ void HouseholdBuilder::BuildSingle(Household* h, const HouseholdSpec& spec) {
   Person* person = nullptr;
   const char* marital = "10";
   if (kind == 0) {
-    person = Add(h, people_->MakeResident(
-                        male, rng_->Day(absl::CivilDay(1975, 1, 1), absl::CivilDay(2002, 6, 1)), code));
-    h->established = rng_->Day(Max(AddYears(person->birth, 18), absl::CivilDay(1995, 1, 1)),
-                               kAsOf - 30);
+    person = Add(h, people_->MakeResident(male,
+                                          rng_->Day(absl::CivilDay(1975, 1, 1),
+                                                    absl::CivilDay(2002, 6, 1)),
+                                          code));
+    h->established =
+        rng_->Day(Max(AddYears(person->birth, 18), absl::CivilDay(1995, 1, 1)),
+                  kAsOf - 30);
   } else {
-    absl::CivilDay birth = kind == 1 ? rng_->Day(absl::CivilDay(1960, 1, 1), absl::CivilDay(1992, 1, 1))
-                                     : rng_->Day(absl::CivilDay(1935, 1, 1), absl::CivilDay(1965, 1, 1));
+    absl::CivilDay birth =
+        kind == 1
+            ? rng_->Day(absl::CivilDay(1960, 1, 1), absl::CivilDay(1992, 1, 1))
+            : rng_->Day(absl::CivilDay(1935, 1, 1), absl::CivilDay(1965, 1, 1));
     person = Add(h, people_->MakeResident(male, birth, code));
     absl::CivilDay wed = AddYears(birth, 22) + rng_->Range(0, 8 * 365);
     h->established = wed;
     if (kind == 1) {
       marital = "40";
       Person* ex = Add(h, people_->Make(!male, birth + rng_->Range(-1000, 1000),
-                                         NonLocalRegionCode(*rng_)));
-      absl::CivilDay divorce = Min(wed + rng_->Range(365, 10 * 365), kAsOf - 30);
+                                        NonLocalRegionCode(*rng_)));
+      absl::CivilDay divorce =
+          Min(wed + rng_->Range(365, 10 * 365), kAsOf - 30);
       Person* man = male ? person : ex;
       Person* woman = male ? ex : person;
       h->registrations.push_back({false, man, woman, wed});
       h->registrations.push_back({true, man, woman, divorce});
     } else {
       marital = "30";
-      Person* late = Add(h, people_->MakeResident(
-                                !male, birth + rng_->Range(-3 * 365, 3 * 365), code));
+      Person* late =
+          Add(h, people_->MakeResident(
+                     !male, birth + rng_->Range(-3 * 365, 3 * 365), code));
       absl::CivilDay died =
           rng_->Day(Max(wed + 5 * 365, absl::CivilDay(2000, 1, 1)), kAsOf - 60);
       Person* man = male ? person : late;
@@ -177,12 +191,15 @@ void HouseholdBuilder::BuildSingle(Household* h, const HouseholdSpec& spec) {
 void HouseholdBuilder::BuildCollective(Household* h) {
   const char* code = Districts()[h->district].code;
   h->collective = true;
-  h->established = rng_->Day(absl::CivilDay(1995, 1, 1), absl::CivilDay(2015, 12, 31));
+  h->established =
+      rng_->Day(absl::CivilDay(1995, 1, 1), absl::CivilDay(2015, 12, 31));
   int members = static_cast<int>(rng_->Range(2, 4));
   for (int i = 0; i < members; ++i) {
-    Person* p = Add(h, people_->MakeResident(
-                           rng_->PerMille(500),
-                           rng_->Day(absl::CivilDay(1985, 1, 1), absl::CivilDay(2002, 6, 1)), code));
+    Person* p =
+        Add(h, people_->MakeResident(rng_->PerMille(500),
+                                     rng_->Day(absl::CivilDay(1985, 1, 1),
+                                               absl::CivilDay(2002, 6, 1)),
+                                     code));
     absl::CivilDay moved_in =
         rng_->Day(Max(h->established, AddYears(p->birth, 18)), kAsOf - 10);
     h->residents.push_back({p, "99", "10", moved_in, {}});
@@ -211,12 +228,14 @@ void HouseholdBuilder::GiveHomes(Household* h, size_t family_index, int count,
         // Bought alone before the marriage.
         sole = rng_->PerMille(500) ? a : b;
         absl::CivilDay lo = Max(AddYears(sole->birth, 22), kFirstRegistration);
-        t.registered = TimeOn(rng_->Day(Min(lo, *married_on - 1), *married_on - 1));
+        t.registered =
+            TimeOn(rng_->Day(Min(lo, *married_on - 1), *married_on - 1));
       } else {
         absl::CivilDay after = Max(*married_on, kFirstRegistration);
         t.registered = TimeOn(rng_->Day(Min(after, hi), hi));
         if (mode < 45) {
-          static constexpr int kSplits[][2] = {{50, 50}, {60, 40}, {70, 30}, {40, 60}};
+          static constexpr int kSplits[][2] = {
+              {50, 50}, {60, 40}, {70, 30}, {40, 60}};
           static constexpr int kSplitWeights[] = {65, 15, 10, 10};
           const int* split = kSplits[demo ? 0 : rng_->Weighted(kSplitWeights)];
           t.co_ownership = CoOwnership::kInShares;
@@ -263,7 +282,8 @@ absl::StatusOr<std::unique_ptr<Household>> HouseholdBuilder::Build(
   auto h = std::make_unique<Household>();
   h->household_no = registry_->NextHouseholdNo();
   h->district = city_->PickDistrict();
-  bool constrained = spec.married || spec.own_home || spec.no_home || spec.demo_owner;
+  bool constrained =
+      spec.married || spec.own_home || spec.no_home || spec.demo_owner;
   if (!constrained && rng_->PerMille(30)) {
     BuildCollective(h.get());
   } else if (spec.married || spec.demo_owner || rng_->PerMille(700)) {
@@ -295,9 +315,8 @@ absl::StatusOr<std::unique_ptr<Household>> HouseholdBuilder::Build(
       h->police_station, h->head == nullptr ? "" : h->head->ryid,
       h->established));
   for (Resident& r : h->residents) {
-    RETURN_IF_ERROR(registry_->WritePerson(r.person, h->household_no,
-                                           r.relation, r.marital, r.moved_in,
-                                           r.died));
+    RETURN_IF_ERROR(registry_->WritePerson(
+        r.person, h->household_no, r.relation, r.marital, r.moved_in, r.died));
   }
   std::string office = city_->MarriageOffice(h->district);
   for (const Registration& reg : h->registrations) {
@@ -319,9 +338,9 @@ absl::Status HouseholdBuilder::WriteEncumbrances(const Title& t) {
     absl::CivilDay ended(t.ended.year(), t.ended.month(), t.ended.day());
     absl::CivilDay released = ended - rng_->Range(1, 5);
     if (released > registered + 30 && rng_->PerMille(400)) {
-      RETURN_IF_ERROR(land_->WriteMortgage(
-          u, MortgageHolder(*rng_, district), amount(), t.registered,
-          TimeOn(released)));
+      RETURN_IF_ERROR(land_->WriteMortgage(u, MortgageHolder(*rng_, district),
+                                           amount(), t.registered,
+                                           TimeOn(released)));
     }
     return absl::OkStatus();
   }
@@ -344,8 +363,8 @@ absl::Status HouseholdBuilder::WriteEncumbrances(const Title& t) {
   if (!t.no_seizure && registered + 60 < kAsOf) {
     if (rng_->PerMille(10)) {
       absl::CivilDay on = rng_->Day(registered + 30, kAsOf - 1);
-      RETURN_IF_ERROR(land_->WriteSeizure(u, city_->Court(u.district),
-                                          TimeOn(on), {}));
+      RETURN_IF_ERROR(
+          land_->WriteSeizure(u, city_->Court(u.district), TimeOn(on), {}));
       if (person_owned && first_seized_owner_.empty()) {
         first_seized_owner_ = t.owners[0].id_number;
       }
@@ -368,9 +387,9 @@ absl::Status HouseholdBuilder::Finish(Household* h) {
   }
   for (const Family& f : h->families) {
     std::vector<const Person*> members(f.members.begin(), f.members.end());
-    RETURN_IF_ERROR(housing_->WriteDwellingCount(
-        members, f.has_spouse, DwellingCount(*h, f),
-        kAsOf - rng_->Range(0, 20)));
+    RETURN_IF_ERROR(housing_->WriteDwellingCount(members, f.has_spouse,
+                                                 DwellingCount(*h, f),
+                                                 kAsOf - rng_->Range(0, 20)));
   }
   return absl::OkStatus();
 }

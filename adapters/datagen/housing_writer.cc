@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "adapters/datagen/random.h"
 #include "adapters/datagen/land_writer.h"
+#include "adapters/datagen/random.h"
 #include "adapters/legacy_store/legacy_format.h"
 #include "common/status_macros.h"
 
@@ -60,9 +60,8 @@ absl::Status HousingWriter::WriteDwellingCount(
   std::string family_no =
       absl::StrFormat("JT%010d", SeriesNumber("jt", ++family_serial_));
   const Person& applicant = *members[0];
-  RETURN_IF_ERROR(family_->Run({family_no, applicant.name,
-                                applicant.id_number, count,
-                                FormatIsoDate(counted_on)}));
+  RETURN_IF_ERROR(family_->Run({family_no, applicant.name, applicant.id_number,
+                                count, FormatIsoDate(counted_on)}));
   for (size_t i = 0; i < members.size(); ++i) {
     const char* relation = i == 0 ? "0" : (has_spouse && i == 1) ? "1" : "2";
     RETURN_IF_ERROR(member_->Run(

@@ -49,8 +49,7 @@ class HousingWriter {
  private:
   HousingWriter() = default;
 
-  std::unique_ptr<legacy::SqliteStatement> contract_, party_, family_,
-      member_;
+  std::unique_ptr<legacy::SqliteStatement> contract_, party_, family_, member_;
   int64_t contract_serial_ = 0;  // also the filing's BAID
   absl::flat_hash_map<std::string, int64_t> contract_in_year_;
   int64_t family_serial_ = 0;

@@ -60,9 +60,9 @@ absl::StatusOr<std::unique_ptr<LandWriter>> LandWriter::Create(
                    db->Prepare("INSERT INTO BDC_FW (BDCDYH, ZDDM, ZL, QXDM, "
                                "ZH, SZC, JZMJ, GHYT) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-  ASSIGN_OR_RETURN(w->title_,
-                   db->Prepare("INSERT INTO BDC_QZ (QZID, QZH, BDCDYH, DJLX, "
-                               "GYFS, DJSJ, QSZT) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      w->title_, db->Prepare("INSERT INTO BDC_QZ (QZID, QZH, BDCDYH, DJLX, "
+                             "GYFS, DJSJ, QSZT) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   ASSIGN_OR_RETURN(w->holder_,
                    db->Prepare("INSERT INTO BDC_QLR (QZID, SXH, QLRMC, ZJZL, "
                                "ZJHM, FE) VALUES (?, ?, ?, ?, ?, ?)"));
@@ -78,9 +78,8 @@ absl::StatusOr<std::unique_ptr<LandWriter>> LandWriter::Create(
 absl::Status LandWriter::WriteParcel(const Parcel& p) {
   absl::optional<std::string> end;
   if (!p.allocated) end = FormatIsoDate(p.right_end);
-  return parcel_->Run({p.parcel_no, p.location,
-                       Districts()[p.district].code, p.land_use, p.area,
-                       p.allocated ? "101" : "102",
+  return parcel_->Run({p.parcel_no, p.location, Districts()[p.district].code,
+                       p.land_use, p.area, p.allocated ? "101" : "102",
                        FormatIsoDate(p.right_start),
                        legacy::SqlValue::OptionalText(end)});
 }
@@ -90,14 +89,13 @@ absl::Status LandWriter::WriteTitle(Title* t) {
   const District& d = Districts()[u.district];
   if (t->write_unit) {
     RETURN_IF_ERROR(unit_->Run({u.unit_no, u.parcel_no, u.location, d.code,
-                                u.building, u.floor, u.area,
-                                UseCode(u.use)}));
+                                u.building, u.floor, u.area, UseCode(u.use)}));
   }
   int year = t->registered.year();
   if (year >= 2016) {
     std::string key = absl::StrCat("qzh", year, d.code);
     int& serial = certificate_serial_[key];
-    t->certificate_no = absl::StrFormat("京(%d)%s不动产权第%07d号", year,
+    t->certificate_no = absl::StrFormat("京（%d）%s不动产权第%07d号", year,
                                         d.name, SeriesNumber(key, ++serial));
   } else {
     // Before unified registration: a building ownership certificate.
@@ -107,11 +105,10 @@ absl::Status LandWriter::WriteTitle(Title* t) {
                                         SeriesNumber(key, ++serial) * 7);
   }
   int64_t qzid = ++title_serial_;
-  RETURN_IF_ERROR(title_->Run({qzid, t->certificate_no, u.unit_no,
-                               t->transfer ? "转移登记" : "首次登记",
-                               CoOwnershipCode(t->co_ownership),
-                               FormatDateTime(t->registered),
-                               t->historical ? 2 : 1}));
+  RETURN_IF_ERROR(title_->Run(
+      {qzid, t->certificate_no, u.unit_no,
+       t->transfer ? "转移登记" : "首次登记", CoOwnershipCode(t->co_ownership),
+       FormatDateTime(t->registered), t->historical ? 2 : 1}));
   for (size_t i = 0; i < t->owners.size(); ++i) {
     const Party& o = t->owners[i];
     absl::optional<std::string> share;
@@ -141,7 +138,7 @@ absl::Status LandWriter::WriteSeizure(
   absl::optional<std::string> end;
   if (lifted.has_value()) end = FormatDateTime(*lifted);
   std::string order_no =
-      absl::StrFormat("(%d)京%s执保%d号", ordered.year(),
+      absl::StrFormat("（%d）京%s执保%d号", ordered.year(),
                       std::string(Districts()[unit.district].code).substr(2),
                       SeriesNumber("cf", ++seizure_serial_) % 9000 + 1);
   return seizure_->Run({unit.unit_no, authority, order_no,

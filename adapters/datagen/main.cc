@@ -48,14 +48,18 @@ int main(int argc, char** argv) {
       options.out_dir = std::string(value);
     } else if (FlagValue(arg, "seed", &value)) {
       if (!absl::SimpleAtoi(value, &options.seed)) {
-        std::fprintf(stderr, "datarun-datagen: --seed must be a non-negative integer, got '%s'\n",
+        std::fprintf(stderr,
+                     "datarun-datagen: --seed must be a non-negative integer, "
+                     "got '%s'\n",
                      std::string(value).c_str());
         return 2;
       }
     } else if (FlagValue(arg, "households", &value)) {
       if (!absl::SimpleAtoi(value, &options.households)) {
-        std::fprintf(stderr, "datarun-datagen: --households must be an integer, got '%s'\n",
-                     std::string(value).c_str());
+        std::fprintf(
+            stderr,
+            "datarun-datagen: --households must be an integer, got '%s'\n",
+            std::string(value).c_str());
         return 2;
       }
     } else {

@@ -23,9 +23,9 @@ struct Person {
   std::string id_number;  // GB 11643
   bool male = false;
   absl::CivilDay birth;
-  int ethnicity = 1;      // GB/T 3304 code (1 = 汉族)
-  std::string ryid;       // registry's local id; empty when not registered
-  std::string nsrsbh;     // tax bureau's id; empty until registered
+  int ethnicity = 1;   // GB/T 3304 code (1 = 汉族)
+  std::string ryid;    // registry's local id; empty when not registered
+  std::string nsrsbh;  // tax bureau's id; empty until registered
 };
 
 // A right holder or contract party: a person or an organisation.
@@ -38,10 +38,10 @@ struct Party {
 struct Parcel {
   std::string parcel_no;  // 宗地代码, 19 characters
   std::string location;
-  int district = 0;       // index into the district table (city.h)
-  std::string land_use;   // GB/T 21010 code, e.g. "0701"
-  int64_t area = 0;       // 0.01 m²
-  bool allocated = false; // 划拨 (no term) instead of 出让
+  int district = 0;        // index into the district table (city.h)
+  std::string land_use;    // GB/T 21010 code, e.g. "0701"
+  int64_t area = 0;        // 0.01 m²
+  bool allocated = false;  // 划拨 (no term) instead of 出让
   absl::CivilDay right_start;
   absl::CivilDay right_end;  // unused when allocated
 };
@@ -49,13 +49,13 @@ struct Parcel {
 enum class UnitUse { kResidential, kCommercial, kOffice };
 
 struct Unit {
-  std::string unit_no;    // 不动产单元号, 28 characters
+  std::string unit_no;  // 不动产单元号, 28 characters
   std::string parcel_no;
   std::string location;
-  std::string building;   // 幢号
+  std::string building;  // 幢号
   int floor = 1;
   int district = 0;
-  int64_t area = 0;       // 0.01 m²
+  int64_t area = 0;  // 0.01 m²
   UnitUse use = UnitUse::kResidential;
 };
 

@@ -14,8 +14,8 @@ namespace datagen {
 
 Person PersonFactory::Make(bool male, absl::CivilDay birth,
                            absl::string_view region_code) {
-  std::string prefix = absl::StrFormat("%s%04d%02d%02d", region_code,
-                                       birth.year(), birth.month(), birth.day());
+  std::string prefix = absl::StrFormat(
+      "%s%04d%02d%02d", region_code, birth.year(), birth.month(), birth.day());
   int& made = sequence_[absl::StrCat(prefix, male ? "m" : "f")];
   // Sequence numbers: odd for men, even for women, never 000; a per-prefix
   // offset keeps them from all starting at 001.
@@ -32,7 +32,8 @@ Person PersonFactory::Make(bool male, absl::CivilDay birth,
   std::string first17 = absl::StrFormat("%s%03d", prefix, sequence);
   Person p;
   p.name = PersonName(*rng_, male);
-  p.id_number = absl::StrCat(first17, std::string(1, identity::ResidentIdCheckCharacter(first17)));
+  p.id_number = absl::StrCat(
+      first17, std::string(1, identity::ResidentIdCheckCharacter(first17)));
   p.male = male;
   p.birth = birth;
   static constexpr int kEthnicWeights[] = {930, 10, 30, 30};

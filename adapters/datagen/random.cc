@@ -48,8 +48,8 @@ uint64_t Random::Next() {
 uint64_t Random::Uniform(uint64_t n) {
   // Lemire's multiply-shift; the bias for the small n used here is nil in
   // practice and the result is fully deterministic.
-  return static_cast<uint64_t>(
-      (static_cast<unsigned __int128>(Next()) * n) >> 64);
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >>
+                               64);
 }
 
 int64_t Random::Range(int64_t lo, int64_t hi) {

@@ -38,15 +38,13 @@ void RegistryWriter::AssignRyid(Person* person) {
 
 absl::Status RegistryWriter::WriteHousehold(
     const std::string& household_no, bool collective,
-    const std::string& address, int district,
-    const std::string& police_station, const std::string& head_ryid,
-    absl::CivilDay established) {
-  return household_->Run(
-      {household_no, collective ? "2" : "1", address,
-       Districts()[district].code, police_station,
-       head_ryid.empty() ? legacy::SqlValue(nullptr)
-                         : legacy::SqlValue(head_ryid),
-       FormatCompactDate(established)});
+    const std::string& address, int district, const std::string& police_station,
+    const std::string& head_ryid, absl::CivilDay established) {
+  return household_->Run({household_no, collective ? "2" : "1", address,
+                          Districts()[district].code, police_station,
+                          head_ryid.empty() ? legacy::SqlValue(nullptr)
+                                            : legacy::SqlValue(head_ryid),
+                          FormatCompactDate(established)});
 }
 
 absl::Status RegistryWriter::WritePerson(Person* p,

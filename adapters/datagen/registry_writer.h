@@ -30,9 +30,9 @@ class RegistryWriter {
   void AssignRyid(Person* person);
 
   // One HJ_HU row. `head_ryid` empty for a collective household.
-  absl::Status WriteHousehold(const std::string& household_no,
-                              bool collective, const std::string& address,
-                              int district, const std::string& police_station,
+  absl::Status WriteHousehold(const std::string& household_no, bool collective,
+                              const std::string& address, int district,
+                              const std::string& police_station,
                               const std::string& head_ryid,
                               absl::CivilDay established);
 

@@ -37,19 +37,24 @@ absl::StatusOr<SaleOutcome> SaleBuilder::Sell(Household* seller,
   absl::CivilDay signed_on;
   switch (stage) {
     case SaleStage::kCompleted:
-      signed_on = rng_->Day(absl::CivilDay(2023, 1, 10), absl::CivilDay(2024, 4, 20));
+      signed_on =
+          rng_->Day(absl::CivilDay(2023, 1, 10), absl::CivilDay(2024, 4, 20));
       break;
     case SaleStage::kPaid:
-      signed_on = rng_->Day(absl::CivilDay(2024, 5, 20), absl::CivilDay(2024, 6, 12));
+      signed_on =
+          rng_->Day(absl::CivilDay(2024, 5, 20), absl::CivilDay(2024, 6, 12));
       break;
     case SaleStage::kFiled:
-      signed_on = rng_->Day(absl::CivilDay(2024, 6, 5), absl::CivilDay(2024, 6, 24));
+      signed_on =
+          rng_->Day(absl::CivilDay(2024, 6, 5), absl::CivilDay(2024, 6, 24));
       break;
     case SaleStage::kCancelled:
-      signed_on = rng_->Day(absl::CivilDay(2023, 1, 1), absl::CivilDay(2024, 5, 15));
+      signed_on =
+          rng_->Day(absl::CivilDay(2023, 1, 1), absl::CivilDay(2024, 5, 15));
       break;
   }
-  absl::CivilDay filed_on = signed_on + rng_->Range(0, stage == SaleStage::kPaid ? 3 : 5);
+  absl::CivilDay filed_on =
+      signed_on + rng_->Range(0, stage == SaleStage::kPaid ? 3 : 5);
 
   // The seller must have held the title well before selling.
   absl::CivilDay registered(title.registered.year(), title.registered.month(),

@@ -30,11 +30,11 @@ namespace datagen {
 enum class SaleStage { kFiled, kPaid, kCompleted, kCancelled };
 
 struct SaleOutcome {
-  size_t title_index = 0;       // the seller's title sold
+  size_t title_index = 0;  // the seller's title sold
   std::string contract_no;
   int64_t price_fen = 0;
-  int owned_before = 0;         // buyer family's dwellings before buying
-  std::string assessment_no;    // kPaid, kCompleted
+  int owned_before = 0;       // buyer family's dwellings before buying
+  std::string assessment_no;  // kPaid, kCompleted
   std::string payment_certificate_no;
 };
 

@@ -36,13 +36,15 @@ absl::StatusOr<std::unique_ptr<TaxWriter>> TaxWriter::Create(
                    db->Prepare("INSERT INTO DJ_NSRXX (NSRSBH, NSRMC, NSRLX, "
                                "ZJLX, ZJHM, DJRQ, ZGSWJG) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?)"));
-  ASSIGN_OR_RETURN(w->filing_,
-                   db->Prepare("INSERT INTO QS_SBXX (SBXH, NSRSBH, HTBH, "
-                               "BDCDYH, JSJG, JZMJ, SL, YNSE, SFSTFW, SBRQ, "
-                               "HDRQ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  ASSIGN_OR_RETURN(w->payment_,
-                   db->Prepare("INSERT INTO WSZM (WSZMHM, SBXH, NSRSBH, ZSXM, "
-                               "SJJE, RKRQ, ZFBZ) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      w->filing_,
+      db->Prepare("INSERT INTO QS_SBXX (SBXH, NSRSBH, HTBH, "
+                  "BDCDYH, JSJG, JZMJ, SL, YNSE, SFSTFW, SBRQ, "
+                  "HDRQ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      w->payment_,
+      db->Prepare("INSERT INTO WSZM (WSZMHM, SBXH, NSRSBH, ZSXM, "
+                  "SJJE, RKRQ, ZFBZ) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   return w;
 }
 
@@ -67,11 +69,10 @@ absl::Status TaxWriter::WriteAssessment(Assessment* a, int district) {
   a->assessment_no = absl::StrFormat(
       "10%s%04d%08d", Districts()[district].code, a->filed_on.year(),
       SeriesNumber("sbxh", ++filing_serial_) * 3);
-  return filing_->Run({a->assessment_no, a->nsrsbh, a->contract_no, a->unit_no,
-                       a->price_fen, a->area, a->rate, a->tax_fen,
-                       a->first_home ? "Y" : "N",
-                       FormatCompactDate(a->filed_on),
-                       FormatCompactDate(a->assessed_on)});
+  return filing_->Run(
+      {a->assessment_no, a->nsrsbh, a->contract_no, a->unit_no, a->price_fen,
+       a->area, a->rate, a->tax_fen, a->first_home ? "Y" : "N",
+       FormatCompactDate(a->filed_on), FormatCompactDate(a->assessed_on)});
 }
 
 absl::StatusOr<std::string> TaxWriter::WritePayment(const Assessment& a,

@@ -25,8 +25,8 @@ struct Assessment {
   std::string contract_no;
   std::string unit_no;
   int64_t price_fen = 0;
-  int64_t area = 0;           // 0.01 m²
-  int rate = 0;               // 1/10000
+  int64_t area = 0;  // 0.01 m²
+  int rate = 0;      // 1/10000
   int64_t tax_fen = 0;
   bool first_home = false;
   absl::CivilDay filed_on;
@@ -48,8 +48,7 @@ class TaxWriter {
 
   // Registers `person` as a natural-person taxpayer of `district` on `day`
   // unless it already has a number; sets person->nsrsbh.
-  absl::Status RegisterPerson(Person* person, int district,
-                              absl::CivilDay day);
+  absl::Status RegisterPerson(Person* person, int district, absl::CivilDay day);
   // Registers a company; its taxpayer number is its credit code.
   absl::Status RegisterCompany(const Party& company, int district,
                                absl::CivilDay day);

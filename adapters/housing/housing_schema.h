@@ -1,6 +1,6 @@
-// The legacy schema of the housing department's store (adapters/housing/schema.sql),
-// compiled into the binary so that the generator and tests create exactly
-// the schema the adapter reads.
+// The legacy schema of the housing department's store
+// (adapters/housing/schema.sql), compiled into the binary so that the generator
+// and tests create exactly the schema the adapter reads.
 #ifndef DATARUN_ADAPTERS_HOUSING_HOUSING_SCHEMA_H_
 #define DATARUN_ADAPTERS_HOUSING_HOUSING_SCHEMA_H_
 

@@ -88,7 +88,7 @@ CREATE INDEX BDC_FW_ZDDM ON BDC_FW (ZDDM);
 -- 权证 title certificates; one row per certificate ever issued.
 CREATE TABLE BDC_QZ (
   QZID   INTEGER PRIMARY KEY, -- internal id
-  QZH    TEXT NOT NULL UNIQUE,-- 证号, e.g. 京(2021)朝阳区不动产权第0012345号
+  QZH    TEXT NOT NULL UNIQUE,-- 证号, e.g. 京（2021）朝阳区不动产权第0012345号
   BDCDYH TEXT NOT NULL,       -- 不动产单元号 -> BDC_FW
   DJLX   TEXT NOT NULL,       -- 登记类型: 首次登记 / 转移登记
   GYFS   TEXT NOT NULL,       -- 共有方式 -> DM_GYFS

@@ -66,8 +66,8 @@ absl::StatusOr<std::string> PercentToFraction(absl::string_view text) {
   absl::string_view integer = s.substr(0, dot);
   absl::string_view fraction =
       dot == absl::string_view::npos ? absl::string_view() : s.substr(dot + 1);
-  if (!AllDigits(integer) || (dot != absl::string_view::npos &&
-                              !AllDigits(fraction)) ||
+  if (!AllDigits(integer) ||
+      (dot != absl::string_view::npos && !AllDigits(fraction)) ||
       integer.size() + fraction.size() > 16) {
     return absl::InvalidArgumentError(
         absl::StrCat("share '", text, "' is not a percentage like '50%'"));

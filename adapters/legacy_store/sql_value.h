@@ -24,12 +24,12 @@ class SqlValue {
  public:
   enum class Kind { kNull, kInt, kText };
 
-  SqlValue(std::nullptr_t) : kind_(Kind::kNull) {}  // NOLINT: implicit
-  SqlValue(int v) : kind_(Kind::kInt), int_(v) {}   // NOLINT
-  SqlValue(long v) : kind_(Kind::kInt), int_(v) {}  // NOLINT
+  SqlValue(std::nullptr_t) : kind_(Kind::kNull) {}       // NOLINT: implicit
+  SqlValue(int v) : kind_(Kind::kInt), int_(v) {}        // NOLINT
+  SqlValue(long v) : kind_(Kind::kInt), int_(v) {}       // NOLINT
   SqlValue(long long v) : kind_(Kind::kInt), int_(v) {}  // NOLINT
-  SqlValue(absl::string_view v) : kind_(Kind::kText), text_(v) {}  // NOLINT
-  SqlValue(const char* v) : kind_(Kind::kText), text_(v) {}        // NOLINT
+  SqlValue(absl::string_view v) : kind_(Kind::kText), text_(v) {}   // NOLINT
+  SqlValue(const char* v) : kind_(Kind::kText), text_(v) {}         // NOLINT
   SqlValue(const std::string& v) : kind_(Kind::kText), text_(v) {}  // NOLINT
   // Booleans have no SQLite type; store them as the legacy code the schema
   // uses ('Y'/'N', 0/1) explicitly.

@@ -51,8 +51,8 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(
     return status;
   }
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw,
-                       static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
+  sqlite3_busy_timeout(
+      raw, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw, std::move(p)));
   // Reading the schema proves the file is a database (NOTADB -> DATA_LOSS).
   RETURN_IF_ERROR(db->Exec("SELECT count(*) FROM sqlite_master"));
@@ -84,8 +84,8 @@ absl::StatusOr<std::unique_ptr<SqliteStatement>> SqliteDb::Prepare(
                               SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
   if (rc != SQLITE_OK) return SqliteError(rc, db_, path_, "prepare", sql);
   if (stmt == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "legacy store ", path_, ": empty SQL statement"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("legacy store ", path_, ": empty SQL statement"));
   }
   absl::string_view rest(tail, sql.data() + sql.size() - tail);
   if (rest.find_first_not_of(" \t\r\n;") != absl::string_view::npos) {
@@ -136,7 +136,8 @@ absl::Status SqliteDb::Query(absl::string_view sql,
   });
 }
 
-absl::Status SqliteDb::InTransaction(const std::function<absl::Status()>& body) {
+absl::Status SqliteDb::InTransaction(
+    const std::function<absl::Status()>& body) {
   RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   absl::Status status = body();
   if (status.ok()) {
@@ -153,12 +154,13 @@ absl::Status SqliteDb::InTransaction(const std::function<absl::Status()>& body) 
 
 absl::StatusOr<bool> SqliteDb::HasTable(absl::string_view name) {
   bool found = false;
-  RETURN_IF_ERROR(Query(
-      "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?",
-      {name}, [&](const SqliteRow&) {
-        found = true;
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(
+      Query("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND "
+            "name = ?",
+            {name}, [&](const SqliteRow&) {
+              found = true;
+              return absl::OkStatus();
+            }));
   return found;
 }
 

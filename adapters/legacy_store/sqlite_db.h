@@ -1,7 +1,7 @@
 // One connection to a department's legacy SQLite store.
 //
-//   ASSIGN_OR_RETURN(auto db, SqliteDb::Open("land.db", SqliteDb::Mode::kReadOnly));
-//   RETURN_IF_ERROR(db->Query(
+//   ASSIGN_OR_RETURN(auto db, SqliteDb::Open("land.db",
+//   SqliteDb::Mode::kReadOnly)); RETURN_IF_ERROR(db->Query(
 //       "SELECT QZH, BDCDYH FROM BDC_QZ WHERE QZID = ?", {qzid},
 //       [&](const SqliteRow& row) { ...; return absl::OkStatus(); }));
 //

@@ -32,8 +32,9 @@ class SqliteDbTest : public ::testing::Test {
   std::unique_ptr<SqliteDb> CreateWithTable() {
     auto db = SqliteDb::Open(path_, SqliteDb::Mode::kCreate);
     EXPECT_TRUE(db.ok()) << db.status();
-    EXPECT_TRUE((*db)->Exec("CREATE TABLE T (ID INTEGER PRIMARY KEY, "
-                            "NAME TEXT NOT NULL, NOTE TEXT);")
+    EXPECT_TRUE((*db)
+                    ->Exec("CREATE TABLE T (ID INTEGER PRIMARY KEY, "
+                           "NAME TEXT NOT NULL, NOTE TEXT);")
                     .ok());
     return std::move(*db);
   }
@@ -115,24 +116,22 @@ TEST_F(SqliteDbTest, TransactionRollsBackWhenBodyFails) {
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
   int64_t count = -1;
-  ASSERT_TRUE(db->Query("SELECT count(*) FROM T", {},
-                        [&](const SqliteRow& row) {
-                          count = row.Int(0);
-                          return absl::OkStatus();
-                        })
-                  .ok());
+  ASSERT_TRUE(
+      db->Query("SELECT count(*) FROM T", {}, [&](const SqliteRow& row) {
+          count = row.Int(0);
+          return absl::OkStatus();
+        }).ok());
   EXPECT_EQ(count, 0);
 
   ASSERT_TRUE(db->InTransaction([&] {
                   return db->Execute("INSERT INTO T (ID, NAME) VALUES (?, ?)",
                                      {1, "a"});
                 }).ok());
-  ASSERT_TRUE(db->Query("SELECT count(*) FROM T", {},
-                        [&](const SqliteRow& row) {
-                          count = row.Int(0);
-                          return absl::OkStatus();
-                        })
-                  .ok());
+  ASSERT_TRUE(
+      db->Query("SELECT count(*) FROM T", {}, [&](const SqliteRow& row) {
+          count = row.Int(0);
+          return absl::OkStatus();
+        }).ok());
   EXPECT_EQ(count, 1);
 }
 
@@ -172,10 +171,13 @@ TEST_F(SqliteDbTest, PrepareRejectsSeveralStatements) {
   auto ok = db->Prepare("SELECT ? + 1;");
   ASSERT_TRUE(ok.ok()) << ok.status();
   int64_t value = 0;
-  ASSERT_TRUE((*ok)->Query({41}, [&](const SqliteRow& row) {
-                     value = row.Int(0);
-                     return absl::OkStatus();
-                   }).ok());
+  ASSERT_TRUE((*ok)
+                  ->Query({41},
+                          [&](const SqliteRow& row) {
+                            value = row.Int(0);
+                            return absl::OkStatus();
+                          })
+                  .ok());
   EXPECT_EQ(value, 42);
 }
 

@@ -24,7 +24,8 @@ absl::StatusCode CodeFor(int rc) {
     case SQLITE_NOTADB:
       return absl::StatusCode::kDataLoss;
     case SQLITE_CONSTRAINT:
-      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+          rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
         return absl::StatusCode::kAlreadyExists;
       }
       return absl::StatusCode::kFailedPrecondition;

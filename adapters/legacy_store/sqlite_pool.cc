@@ -15,9 +15,9 @@ SqlitePool::Lease::~Lease() {
 absl::StatusOr<std::unique_ptr<SqlitePool>> SqlitePool::Open(
     absl::string_view path, SqliteDb::Mode mode, int size) {
   if (size < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "legacy store ", path, ": connection pool size must be >= 1, got ",
-        size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("legacy store ", path,
+                     ": connection pool size must be >= 1, got ", size));
   }
   std::unique_ptr<SqlitePool> pool(new SqlitePool(std::string(path)));
   for (int i = 0; i < size; ++i) {

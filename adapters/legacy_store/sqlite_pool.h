@@ -1,7 +1,8 @@
 // A fixed set of connections to one SQLite store, shared by threads.
 //
 //   ASSIGN_OR_RETURN(auto pool, SqlitePool::Open("land.db",
-//                                                SqliteDb::Mode::kReadOnly, 4));
+//                                                SqliteDb::Mode::kReadOnly,
+//                                                4));
 //   SqlitePool::Lease db = pool->Acquire();   // blocks until one is free
 //   RETURN_IF_ERROR(db->Query(...));
 //   // the connection returns to the pool when `db` is destroyed

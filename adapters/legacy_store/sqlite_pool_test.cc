@@ -21,17 +21,19 @@ TEST(SqlitePoolTest, ThreadsEachGetTheirOwnConnection) {
   {
     auto db = SqliteDb::Open(path, SqliteDb::Mode::kCreate);
     ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE((*db)->Exec("CREATE TABLE T (ID INTEGER PRIMARY KEY, V TEXT)")
+    ASSERT_TRUE(
+        (*db)->Exec("CREATE TABLE T (ID INTEGER PRIMARY KEY, V TEXT)").ok());
+    ASSERT_TRUE((*db)
+                    ->InTransaction([&]() -> absl::Status {
+                      for (int i = 0; i < 100; ++i) {
+                        absl::Status s = (*db)->Execute(
+                            "INSERT INTO T (ID, V) VALUES (?, ?)",
+                            {i, std::to_string(i)});
+                        if (!s.ok()) return s;
+                      }
+                      return absl::OkStatus();
+                    })
                     .ok());
-    ASSERT_TRUE((*db)->InTransaction([&]() -> absl::Status {
-                     for (int i = 0; i < 100; ++i) {
-                       absl::Status s = (*db)->Execute(
-                           "INSERT INTO T (ID, V) VALUES (?, ?)",
-                           {i, std::to_string(i)});
-                       if (!s.ok()) return s;
-                     }
-                     return absl::OkStatus();
-                   }).ok());
   }
   auto pool = SqlitePool::Open(path, SqliteDb::Mode::kReadOnly, 2);
   ASSERT_TRUE(pool.ok()) << pool.status();
@@ -65,8 +67,8 @@ TEST(SqlitePoolTest, ThreadsEachGetTheirOwnConnection) {
 }
 
 TEST(SqlitePoolTest, MissingStoreFailsAtOpen) {
-  auto pool = SqlitePool::Open("/nonexistent/dir/x.db",
-                               SqliteDb::Mode::kReadOnly, 2);
+  auto pool =
+      SqlitePool::Open("/nonexistent/dir/x.db", SqliteDb::Mode::kReadOnly, 2);
   EXPECT_EQ(pool.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(SqlitePool::Open("/tmp/x.db", SqliteDb::Mode::kReadOnly, 0)
                 .status()

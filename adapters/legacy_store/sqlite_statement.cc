@@ -16,9 +16,9 @@ absl::Status SqliteStatement::Bind(absl::Span<const SqlValue> params) {
   sqlite3_clear_bindings(stmt_);
   int expected = sqlite3_bind_parameter_count(stmt_);
   if (static_cast<int>(params.size()) != expected) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "legacy store ", path_, ": statement expects ", expected,
-        " parameters, got ", params.size(), " (SQL: ", sql_, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("legacy store ", path_, ": statement expects ", expected,
+                     " parameters, got ", params.size(), " (SQL: ", sql_, ")"));
   }
   for (int i = 0; i < expected; ++i) {
     const SqlValue& v = params[i];

@@ -67,8 +67,8 @@ class SqliteStatement {
   // Resets the statement and binds `params`.
   absl::Status Bind(absl::Span<const SqlValue> params);
 
-  sqlite3* db_;          // not owned
-  sqlite3_stmt* stmt_;   // owned
+  sqlite3* db_;         // not owned
+  sqlite3_stmt* stmt_;  // owned
   std::string path_;
   std::string sql_;
 };

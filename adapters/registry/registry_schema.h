@@ -1,6 +1,6 @@
-// The legacy schema of the registry department's store (adapters/registry/schema.sql),
-// compiled into the binary so that the generator and tests create exactly
-// the schema the adapter reads.
+// The legacy schema of the registry department's store
+// (adapters/registry/schema.sql), compiled into the binary so that the
+// generator and tests create exactly the schema the adapter reads.
 #ifndef DATARUN_ADAPTERS_REGISTRY_REGISTRY_SCHEMA_H_
 #define DATARUN_ADAPTERS_REGISTRY_REGISTRY_SCHEMA_H_
 

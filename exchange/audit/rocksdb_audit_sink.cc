@@ -47,16 +47,18 @@ absl::StatusOr<uint64_t> Recover(rocksdb::DB* db, const std::string& path) {
 
   absl::optional<uint64_t> last;
   {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(rocksdb::ReadOptions()));
     it->SeekForPrev(EntryKey(std::numeric_limits<uint64_t>::max()));
     if (it->Valid() &&
         absl::StartsWith(absl::string_view(it->key().data(), it->key().size()),
                          kEntryKeyPrefix)) {
-      last = ParseEntryKey(absl::string_view(it->key().data(), it->key().size()));
+      last =
+          ParseEntryKey(absl::string_view(it->key().data(), it->key().size()));
       if (!last.has_value()) {
-        return absl::DataLossError(absl::StrCat(
-            "audit log ", path, ": malformed entry key of ", it->key().size(),
-            " bytes"));
+        return absl::DataLossError(absl::StrCat("audit log ", path,
+                                                ": malformed entry key of ",
+                                                it->key().size(), " bytes"));
       }
     }
     RETURN_IF_ERROR(
@@ -65,7 +67,8 @@ absl::StatusOr<uint64_t> Recover(rocksdb::DB* db, const std::string& path) {
 
   bool empty = false;
   {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(rocksdb::ReadOptions()));
     it->SeekToFirst();
     empty = !it->Valid();
     RETURN_IF_ERROR(
@@ -78,8 +81,9 @@ absl::StatusOr<uint64_t> Recover(rocksdb::DB* db, const std::string& path) {
     batch.Put(std::string(kNextIndexKey), EncodeUint64(0));
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    RETURN_IF_ERROR(FromRocksStatus(
-        db->Write(sync, &batch), absl::StrCat("cannot initialise audit log ", path)));
+    RETURN_IF_ERROR(
+        FromRocksStatus(db->Write(sync, &batch),
+                        absl::StrCat("cannot initialise audit log ", path)));
     return 0;
   }
   if (!has_format) {
@@ -89,10 +93,9 @@ absl::StatusOr<uint64_t> Recover(rocksdb::DB* db, const std::string& path) {
         "audit log"));
   }
   if (format != kFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "audit log ", path, " has layout version '",
-        format, "'; this build reads version ",
-        kFormatVersion));
+    return absl::FailedPreconditionError(
+        absl::StrCat("audit log ", path, " has layout version '", format,
+                     "'; this build reads version ", kFormatVersion));
   }
   absl::optional<uint64_t> next = DecodeUint64(next_bytes);
   if (!has_next || !next.has_value()) {
@@ -124,6 +127,7 @@ absl::StatusOr<std::unique_ptr<RocksDbAuditSink>> RocksDbAuditSink::Open(
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
   db_options.paranoid_checks = true;
+  if (options.env_for_tests != nullptr) db_options.env = options.env_for_tests;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, &raw);
   if (!s.ok()) return OpenError(s, options.path);
@@ -260,15 +264,14 @@ void RocksDbAuditSink::WriteBatch(std::vector<Pending> batch) {
 absl::StatusOr<std::vector<v1::AuditEntry>> RocksDbAuditSink::Read(
     uint64_t begin, uint64_t end) const {
   if (begin > end) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "audit log read: begin ", begin, " is after end ", end));
+    return absl::InvalidArgumentError(
+        absl::StrCat("audit log read: begin ", begin, " is after end ", end));
   }
   uint64_t size = this->size();
   if (end > size) {
-    return absl::OutOfRangeError(absl::StrCat("audit log ", options_.path,
-                                              " has ", size,
-                                              " entries; cannot read up to ",
-                                              end));
+    return absl::OutOfRangeError(
+        absl::StrCat("audit log ", options_.path, " has ", size,
+                     " entries; cannot read up to ", end));
   }
   std::vector<v1::AuditEntry> entries;
   if (begin == end) return entries;
@@ -280,15 +283,15 @@ absl::StatusOr<std::vector<v1::AuditEntry>> RocksDbAuditSink::Read(
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
   uint64_t expected = begin;
   for (it->Seek(EntryKey(begin)); it->Valid() && expected < end; it->Next()) {
-    absl::optional<uint64_t> index = ParseEntryKey(
-        absl::string_view(it->key().data(), it->key().size()));
+    absl::optional<uint64_t> index =
+        ParseEntryKey(absl::string_view(it->key().data(), it->key().size()));
     if (!index.has_value() || *index != expected) break;
     v1::AuditEntry entry;
     if (!entry.ParseFromArray(it->value().data(),
                               static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat(
-          "audit log ", options_.path, ": entry ", expected,
-          " cannot be parsed"));
+      return absl::DataLossError(absl::StrCat("audit log ", options_.path,
+                                              ": entry ", expected,
+                                              " cannot be parsed"));
     }
     entries.push_back(std::move(entry));
     ++expected;
@@ -296,9 +299,8 @@ absl::StatusOr<std::vector<v1::AuditEntry>> RocksDbAuditSink::Read(
   RETURN_IF_ERROR(FromRocksStatus(
       it->status(), absl::StrCat("read audit log ", options_.path)));
   if (expected != end) {
-    return absl::DataLossError(absl::StrCat("audit log ", options_.path,
-                                            ": entry ", expected,
-                                            " is missing"));
+    return absl::DataLossError(absl::StrCat(
+        "audit log ", options_.path, ": entry ", expected, " is missing"));
   }
   return entries;
 }

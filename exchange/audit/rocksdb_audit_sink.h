@@ -40,6 +40,9 @@ class RocksDbAuditSink final : public AuditSink {
     // Test hook: runs on the writer thread after it took a batch and before
     // it writes it.
     std::function<void()> before_write_for_tests;
+    // Test hook: RocksDB environment (fault injection); default when null.
+    // Not owned; must outlive the sink.
+    rocksdb::Env* env_for_tests = nullptr;
   };
 
   // Counters since Open, for metrics and tests.

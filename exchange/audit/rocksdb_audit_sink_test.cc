@@ -6,13 +6,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <map>
 #include <cstdlib>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -22,6 +24,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 
 namespace datarun::audit {
 namespace {
@@ -86,12 +90,70 @@ struct Results {
   }
 };
 
+// A file system whose WAL writes fail while `fail` is set.
+class FailingWalFileSystem : public rocksdb::FileSystemWrapper {
+ public:
+  explicit FailingWalFileSystem(std::atomic<bool>* fail)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), fail_(fail) {}
+  const char* Name() const override { return "FailingWalFileSystem"; }
+
+  rocksdb::IOStatus NewWritableFile(
+      const std::string& name, const rocksdb::FileOptions& options,
+      std::unique_ptr<rocksdb::FSWritableFile>* result,
+      rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
+    if (s.ok() && absl::EndsWith(name, ".log")) {
+      *result = std::make_unique<File>(std::move(*result), fail_);
+    }
+    return s;
+  }
+
+ private:
+  class File : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    File(std::unique_ptr<rocksdb::FSWritableFile> file, std::atomic<bool>* fail)
+        : FSWritableFileOwnerWrapper(std::move(file)), fail_(fail) {}
+    rocksdb::IOStatus Append(const rocksdb::Slice& data,
+                             const rocksdb::IOOptions& options,
+                             rocksdb::IODebugContext* dbg) override {
+      if (*fail_) return rocksdb::IOStatus::IOError("injected: disk full");
+      return FSWritableFileOwnerWrapper::Append(data, options, dbg);
+    }
+    rocksdb::IOStatus Append(const rocksdb::Slice& data,
+                             const rocksdb::IOOptions& options,
+                             const rocksdb::DataVerificationInfo& info,
+                             rocksdb::IODebugContext* dbg) override {
+      if (*fail_) return rocksdb::IOStatus::IOError("injected: disk full");
+      return FSWritableFileOwnerWrapper::Append(data, options, info, dbg);
+    }
+    rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
+                           rocksdb::IODebugContext* dbg) override {
+      if (*fail_) return rocksdb::IOStatus::IOError("injected: disk full");
+      return FSWritableFileOwnerWrapper::Sync(options, dbg);
+    }
+    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
+                            rocksdb::IODebugContext* dbg) override {
+      if (*fail_) return rocksdb::IOStatus::IOError("injected: disk full");
+      return FSWritableFileOwnerWrapper::Fsync(options, dbg);
+    }
+
+   private:
+    std::atomic<bool>* fail_;
+  };
+
+  std::atomic<bool>* fail_;
+};
+
 class RocksDbAuditSinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = TempDir();
     ASSERT_FALSE(dir_.empty());
     options_.path = dir_ + "/audit";
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
   }
 
   std::unique_ptr<RocksDbAuditSink> OpenSink() {
@@ -144,7 +206,8 @@ TEST_F(RocksDbAuditSinkTest, ReadRejectsBadRanges) {
             absl::StatusCode::kInvalidArgument);
   auto beyond = sink->Read(0, 2);
   EXPECT_EQ(beyond.status().code(), absl::StatusCode::kOutOfRange);
-  EXPECT_THAT(std::string(beyond.status().message()), HasSubstr("has 1 entries"));
+  EXPECT_THAT(std::string(beyond.status().message()),
+              HasSubstr("has 1 entries"));
 }
 
 TEST_F(RocksDbAuditSinkTest, IndexesContinueAfterReopen) {
@@ -318,7 +381,8 @@ TEST_F(RocksDbAuditSinkTest, OpenDetectsLostEntries) {
   }
   {
     rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), options_.path, &raw).ok());
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::Options(), options_.path, &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
     ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), EntryKey(2)).ok());
   }
@@ -339,7 +403,46 @@ TEST_F(RocksDbAuditSinkTest, OpenRefusesAnUnknownLayout) {
   }
   auto sink = RocksDbAuditSink::Open(options_);
   EXPECT_EQ(sink.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(sink.status().message()), HasSubstr("not a datarun audit log"));
+  EXPECT_THAT(std::string(sink.status().message()),
+              HasSubstr("not a datarun audit log"));
+}
+
+TEST_F(RocksDbAuditSinkTest, AFailedWriteMakesTheLogUnwritableUntilReopened) {
+  std::atomic<bool> fail{false};
+  auto env =
+      rocksdb::NewCompositeEnv(std::make_shared<FailingWalFileSystem>(&fail));
+  options_.env_for_tests = env.get();
+  {
+    auto sink = OpenSink();
+    ASSERT_NE(sink, nullptr);
+    ASSERT_TRUE(sink->AppendAndWait(Entry("a")).ok());
+    fail = true;
+    auto failed = sink->AppendAndWait(Entry("b"));
+    EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_THAT(std::string(failed.status().message()),
+                HasSubstr("audit log is not writable: "));
+    EXPECT_THAT(std::string(failed.status().message()),
+                HasSubstr("injected: disk full"));
+    // The disk recovers, but the sink stays closed: it cannot know whether
+    // "b" reached the WAL, so it must not hand out index 1 again.
+    fail = false;
+    auto latched = sink->AppendAndWait(Entry("c"));
+    EXPECT_EQ(latched.status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_THAT(std::string(latched.status().message()),
+                HasSubstr("earlier write failed"));
+    EXPECT_EQ(sink->size(), 1u);
+  }
+  options_.env_for_tests = nullptr;
+  auto sink = OpenSink();
+  ASSERT_NE(sink, nullptr);
+  uint64_t size = sink->size();
+  EXPECT_GE(size, 1u);
+  auto entries = sink->Read(0, size);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  EXPECT_EQ((*entries)[0].request_id(), "a");
+  auto next = sink->AppendAndWait(Entry("d"));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->index, size);
 }
 
 // kill -9 in the middle of group commits: every acknowledged entry is there

@@ -1,10 +1,10 @@
 #include "exchange/audit/subject_hasher.h"
 
+#include <fcntl.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,9 +61,9 @@ absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
   }
   ASSIGN_OR_RETURN(std::string key, ReadFile(path));
   if (key.size() != SubjectHasher::kKeySize) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "audit key file ", path, " holds ", key.size(), " bytes, expected ",
-        SubjectHasher::kKeySize));
+    return absl::FailedPreconditionError(
+        absl::StrCat("audit key file ", path, " holds ", key.size(),
+                     " bytes, expected ", SubjectHasher::kKeySize));
   }
   return key;
 }
@@ -145,7 +145,8 @@ std::string SubjectHasher::Hash(absl::string_view subject) const {
   bool ok =
       EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key_.data()),
                    key_.size(), params) == 1 &&
-      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(subject.data()),
+      EVP_MAC_update(ctx,
+                     reinterpret_cast<const unsigned char*>(subject.data()),
                      subject.size()) == 1 &&
       EVP_MAC_final(ctx, out, &out_len, sizeof(out)) == 1;
   EVP_MAC_CTX_free(ctx);

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,11 +17,23 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string TempDir() {
-  std::string tmpl = "/tmp/datarun_subject_hasher_XXXXXX";
-  char* dir = ::mkdtemp(tmpl.data());
-  return dir == nullptr ? "" : std::string(dir);
-}
+// A mkdtemp directory removed (with its content) when the test ends.
+class ScopedTempDir {
+ public:
+  ScopedTempDir() {
+    std::string tmpl = "/tmp/datarun_subject_hasher_XXXXXX";
+    char* dir = ::mkdtemp(tmpl.data());
+    if (dir != nullptr) path_ = dir;
+  }
+  ~ScopedTempDir() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 TEST(SubjectHasherTest, Rfc4231TestCase2) {
   auto hasher = SubjectHasher::FromKey("Jefe");
@@ -54,7 +67,8 @@ TEST(SubjectHasherTest, HashingIsThreadSafe) {
 }
 
 TEST(SubjectHasherTest, CreatesAPrivateKeyFileAndReusesIt) {
-  std::string dir = TempDir();
+  ScopedTempDir temp;
+  const std::string& dir = temp.path();
   ASSERT_FALSE(dir.empty());
   std::string key_file = dir + "/secrets/audit.key";
   auto first = SubjectHasher::OpenOrCreate(key_file);
@@ -81,7 +95,9 @@ TEST(SubjectHasherTest, CreatesAPrivateKeyFileAndReusesIt) {
 }
 
 TEST(SubjectHasherTest, RefusesAKeyFileOthersCanRead) {
-  std::string dir = TempDir();
+  ScopedTempDir temp;
+  const std::string& dir = temp.path();
+  ASSERT_FALSE(dir.empty());
   std::string key_file = dir + "/audit.key";
   ASSERT_TRUE(WriteFileAtomically(key_file, std::string(32, 'k'), 0600).ok());
   ASSERT_EQ(::chmod(key_file.c_str(), 0640), 0);
@@ -92,12 +108,15 @@ TEST(SubjectHasherTest, RefusesAKeyFileOthersCanRead) {
 }
 
 TEST(SubjectHasherTest, RefusesAKeyFileOfTheWrongSize) {
-  std::string dir = TempDir();
+  ScopedTempDir temp;
+  const std::string& dir = temp.path();
+  ASSERT_FALSE(dir.empty());
   std::string key_file = dir + "/audit.key";
   ASSERT_TRUE(WriteFileAtomically(key_file, std::string(16, 'k'), 0600).ok());
   auto hasher = SubjectHasher::OpenOrCreate(key_file);
   EXPECT_EQ(hasher.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(hasher.status().message()), HasSubstr("holds 16 bytes, expected 32"));
+  EXPECT_THAT(std::string(hasher.status().message()),
+              HasSubstr("holds 16 bytes, expected 32"));
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ using ::testing::HasSubstr;
 // Line numbers matter: the error tests below cite them.
 constexpr char kCatalog[] = R"txt(departments { id: "land" name: "Land" }
 departments { id: "tax" name: "Tax" }
-departments { id: "service_hall" name: "Service hall" }
+departments { id: "servicehall" name: "Service hall" }
 datasets {
   id: "land.property_title"
   owner: "land"
@@ -82,16 +82,16 @@ TEST(CatalogTest, LoadsAndLooksUp) {
   EXPECT_EQ(area->type(), v1::FIELD_TYPE_DECIMAL);
   EXPECT_EQ(catalog->FindField(**dataset, "share"), nullptr)
       << "sub-fields are not top-level fields";
-  EXPECT_TRUE(catalog->HasDepartment("service_hall"));
+  EXPECT_TRUE(catalog->HasDepartment("servicehall"));
   EXPECT_FALSE(catalog->HasDepartment("housing"));
   EXPECT_THAT(catalog->DepartmentIds(),
-              ElementsAre("land", "tax", "service_hall"));
+              ElementsAre("land", "tax", "servicehall"));
   EXPECT_EQ(catalog->ListDatasets().size(), 3u);
   auto land = catalog->ListDatasets("land");
   ASSERT_EQ(land.size(), 2u);
   EXPECT_EQ(land[0]->id(), "land.property_title");
   EXPECT_EQ(land[1]->id(), "land.parcel");
-  EXPECT_TRUE(catalog->ListDatasets("service_hall").empty());
+  EXPECT_TRUE(catalog->ListDatasets("servicehall").empty());
   EXPECT_TRUE(catalog->ListDatasets("nobody").empty());
   EXPECT_EQ(catalog->proto().datasets_size(), 3);
 }
@@ -171,14 +171,14 @@ INSTANTIATE_TEST_SUITE_P(
     Rules, CatalogErrorTest,
     ::testing::Values(
         ErrorCase{
-            "DuplicateDepartment", R"(id: "service_hall")", R"(id: "tax")",
+            "DuplicateDepartment", R"(id: "servicehall")", R"(id: "tax")",
             "catalog.textproto:3: departments[2].id: duplicate "
             "department id 'tax' (first declared at catalog.textproto:2)"},
         ErrorCase{"UppercaseDepartment", R"(id: "tax" name)",
                   R"(id: "Tax" name)",
                   "catalog.textproto:2: departments[1].id: department id "
-                  "'Tax' must be lowercase"},
-        ErrorCase{"EmptyDepartment", R"(id: "service_hall" )", "",
+                  "'Tax' must be a lowercase letter"},
+        ErrorCase{"EmptyDepartment", R"(id: "servicehall" )", "",
                   "catalog.textproto:3: departments[2].id: department id is "
                   "required"},
         ErrorCase{"BadDatasetId", R"(id: "land.parcel")", R"(id: "landparcel")",
@@ -198,7 +198,7 @@ INSTANTIATE_TEST_SUITE_P(
   owner: "taxx")",
                   "catalog.textproto:32: datasets[2].owner: owner 'taxx' of "
                   "'taxx.payment_certificate' is not a declared department "
-                  "(declared: land, tax, service_hall) (did you mean 'tax'?)"},
+                  "(declared: land, tax, servicehall) (did you mean 'tax'?)"},
         ErrorCase{
             "OwnerNotPrefix", R"(owner: "tax")", R"(owner: "land")",
             "catalog.textproto:32: datasets[2].owner: owner 'land' does "

@@ -184,8 +184,9 @@ void ValidateCatalog(const v1::Catalog& catalog, ConfigErrors* errors) {
       errors->Add(path, "department id is required (e.g. 'tax')");
     } else if (!IsDepartmentId(department.id())) {
       errors->Add(path, absl::StrCat("department id '", department.id(),
-                                     "' must be lowercase: a letter, then "
-                                     "letters, digits or '_'"));
+                                     "' must be a lowercase letter followed by "
+                                     "lowercase letters or digits (it is used "
+                                     "in certificate DNS names and dataset ids)"));
     } else if (auto [it, inserted] = departments.emplace(department.id(), i);
                !inserted) {
       errors->Add(path, absl::StrCat(

@@ -74,7 +74,7 @@ bool IsSnakeCase(absl::string_view text) {
 bool IsDepartmentId(absl::string_view text) {
   if (text.empty() || !IsLower(text[0])) return false;
   for (char c : text) {
-    if (!IsLower(c) && !IsDigit(c) && c != '_') return false;
+    if (!IsLower(c) && !IsDigit(c)) return false;
   }
   return true;
 }

@@ -16,7 +16,8 @@ bool IsValidDecimal(absl::string_view text);
 // True when `text` is lowercase snake_case: [a-z][a-z0-9]*(_[a-z0-9]+)*.
 bool IsSnakeCase(absl::string_view text);
 
-// True when `text` is a department id: [a-z][a-z0-9_]*.
+// True when `text` is a department id: [a-z][a-z0-9]* (it appears in DNS
+// names of certificates, so no underscore).
 bool IsDepartmentId(absl::string_view text);
 
 }  // namespace datarun::catalog

@@ -51,12 +51,13 @@ TEST(ValueFormatTest, Names) {
   EXPECT_FALSE(IsSnakeCase("1a"));
   EXPECT_FALSE(IsSnakeCase("a-b"));
   EXPECT_FALSE(IsSnakeCase(""));
-  EXPECT_TRUE(IsDepartmentId("service_hall"));
+  EXPECT_TRUE(IsDepartmentId("servicehall"));
   EXPECT_TRUE(IsDepartmentId("tax2"));
   EXPECT_FALSE(IsDepartmentId("Tax"));
   EXPECT_FALSE(IsDepartmentId("2tax"));
   EXPECT_FALSE(IsDepartmentId("tax.x"));
   EXPECT_FALSE(IsDepartmentId(""));
+  EXPECT_FALSE(IsDepartmentId("service_hall"));
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include "exchange/router/callback_queue_pin.h"
 
-#include <memory>
-
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+
+#include <memory>
 
 #include "absl/base/call_once.h"
 #include "absl/synchronization/notification.h"

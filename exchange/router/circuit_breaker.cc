@@ -64,8 +64,7 @@ CircuitBreaker::Admission CircuitBreaker::Admit() {
   return admission;
 }
 
-CircuitBreaker::Transition CircuitBreaker::Record(Outcome outcome,
-                                                 bool probe) {
+CircuitBreaker::Transition CircuitBreaker::Record(Outcome outcome, bool probe) {
   absl::Time now = Now();
   absl::MutexLock lock(&mu_);
   if (probe) {

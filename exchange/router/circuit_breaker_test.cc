@@ -112,7 +112,7 @@ TEST_F(CircuitBreakerTest, NeutralProbeLetsTheNextCallProbe) {
 TEST_F(CircuitBreakerTest, LateResultsOfOldCallsDoNotCloseAnOpenBreaker) {
   CircuitBreaker breaker(MakeOptions(1));
   CircuitBreaker::Admission slow = breaker.Admit();  // still in flight
-  Call(breaker, Outcome::kFailure);                   // opens
+  Call(breaker, Outcome::kFailure);                  // opens
   EXPECT_EQ(breaker.Record(Outcome::kSuccess, slow.probe), Transition::kNone);
   EXPECT_EQ(breaker.snapshot().state, CircuitState::kOpen);
 }

@@ -5,7 +5,8 @@
 namespace datarun::router {
 
 DepartmentChannels::DepartmentChannels(
-    std::string department, std::vector<std::shared_ptr<grpc::Channel>> channels,
+    std::string department,
+    std::vector<std::shared_ptr<grpc::Channel>> channels,
     CircuitBreaker::Options breaker_options)
     : department_(std::move(department)),
       channels_(std::move(channels)),

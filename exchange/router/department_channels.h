@@ -3,13 +3,13 @@
 #ifndef DATARUN_EXCHANGE_ROUTER_DEPARTMENT_CHANNELS_H_
 #define DATARUN_EXCHANGE_ROUTER_DEPARTMENT_CHANNELS_H_
 
+#include <grpcpp/channel.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/channel.h>
 
 #include "absl/status/status.h"
 #include "datarun/v1/adapter.grpc.pb.h"
@@ -19,14 +19,14 @@ namespace datarun::router {
 
 // Counts of finished Fetch calls to one department, since start-up.
 struct FetchCounters {
-  uint64_t fetches = 0;             // Fetch calls, including refused ones
-  uint64_t ok = 0;                  // answered with records
-  uint64_t not_found = 0;           // answered NOT_FOUND
-  uint64_t unavailable = 0;         // UNAVAILABLE (unreachable, TLS, circuit)
-  uint64_t deadline_exceeded = 0;   // no answer within the caller's deadline
-  uint64_t other_errors = 0;        // any other adapter error
-  uint64_t retries = 0;             // second attempts after UNAVAILABLE
-  uint64_t rejected_by_circuit = 0; // failed fast because the breaker was open
+  uint64_t fetches = 0;              // Fetch calls, including refused ones
+  uint64_t ok = 0;                   // answered with records
+  uint64_t not_found = 0;            // answered NOT_FOUND
+  uint64_t unavailable = 0;          // UNAVAILABLE (unreachable, TLS, circuit)
+  uint64_t deadline_exceeded = 0;    // no answer within the caller's deadline
+  uint64_t other_errors = 0;         // any other adapter error
+  uint64_t retries = 0;              // second attempts after UNAVAILABLE
+  uint64_t rejected_by_circuit = 0;  // failed fast because the breaker was open
 };
 
 // Thread-safe. Owned by the router, which outlives every call using it.
@@ -50,9 +50,7 @@ class DepartmentChannels {
   // Counting, for DepartmentHealth().
   void CountFetch() { fetches_.fetch_add(1, std::memory_order_relaxed); }
   void CountRetry() { retries_.fetch_add(1, std::memory_order_relaxed); }
-  void CountRejected() {
-    rejected_.fetch_add(1, std::memory_order_relaxed);
-  }
+  void CountRejected() { rejected_.fetch_add(1, std::memory_order_relaxed); }
   // Counts a finished call by its final status code.
   void CountResult(absl::StatusCode code);
   FetchCounters counters() const;

@@ -23,8 +23,8 @@ void FetchCall::Start(DepartmentChannels* department,
                       std::shared_ptr<InflightCalls> inflight, bool probe,
                       v1::FetchRequest request, absl::Time deadline,
                       Done done) {
-  auto call = std::make_shared<FetchCall>(department, inflight,
-                                          probe, std::move(request), deadline,
+  auto call = std::make_shared<FetchCall>(department, inflight, probe,
+                                          std::move(request), deadline,
                                           std::move(done));
   inflight->Add(call);
   call->StartAttempt();
@@ -113,16 +113,16 @@ void FetchCall::OnAttemptDone(const grpc::Status& status) {
       return;
     case grpc::StatusCode::CANCELLED:
       if (cancelled()) {
-        Finish(absl::CancelledError(absl::StrCat(
-            "department '", name,
-            "': call cancelled: the router is shutting down")));
+        Finish(absl::CancelledError(
+            absl::StrCat("department '", name,
+                         "': call cancelled: the router is shutting down")));
         return;
       }
       [[fallthrough]];
     default:
-      Finish(absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          absl::StrCat("department '", name,
-                                       "': ", status.error_message())));
+      Finish(absl::Status(
+          static_cast<absl::StatusCode>(status.error_code()),
+          absl::StrCat("department '", name, "': ", status.error_message())));
       return;
   }
 }

@@ -3,10 +3,10 @@
 #ifndef DATARUN_EXCHANGE_ROUTER_FETCH_CALL_H_
 #define DATARUN_EXCHANGE_ROUTER_FETCH_CALL_H_
 
-#include <memory>
-
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
+
+#include <memory>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"

@@ -1,20 +1,21 @@
 #include "exchange/router/router.h"
 
-#include <algorithm>
-#include <cmath>
-#include <utility>
-
 #include <grpc/grpc.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/support/channel_arguments.h>
 
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "exchange/router/callback_queue_pin.h"
 #include "exchange/router/fetch_call.h"
 #include "exchange/security/names.h"
+#include "exchange/security/tls_credentials.h"
 
 namespace datarun::router {
 namespace {
@@ -28,12 +29,14 @@ constexpr int kMinConnectTimeoutMs = 2000;
 
 grpc::ChannelArguments ChannelArgs(const Router::Options& options,
                                    absl::string_view department) {
-  grpc::ChannelArguments args;
-  if (!options.insecure_for_tests) {
-    args.SetSslTargetNameOverride(
-        security::DepartmentServerName(options.trust_domain, department));
-  }
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, kInitialReconnectBackoffMs);
+  // The adapter's certificate must name the department we meant to reach.
+  grpc::ChannelArguments args =
+      options.insecure_for_tests
+          ? grpc::ChannelArguments()
+          : security::ChannelArgsForServerName(security::DepartmentServerName(
+                options.trust_domain, department));
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+              kInitialReconnectBackoffMs);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxReconnectBackoffMs);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kMinConnectTimeoutMs);
   // Each pooled channel gets its own connection instead of sharing one
@@ -89,9 +92,9 @@ absl::Status ValidateOptions(const Router::Options& options) {
           "' is configured twice (also adapters[", it->second, "])"));
     }
     if (endpoint.address().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, ": address of department '", endpoint.department(),
-          "' is empty"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": address of department '",
+                       endpoint.department(), "' is empty"));
     }
     if (!absl::StrContains(endpoint.address(), ':')) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -170,10 +173,9 @@ void Router::Fetch(absl::string_view department, v1::FetchRequest request,
                   " ms")
             : std::string("a probe call is in flight");
     done(absl::UnavailableError(absl::StrCat(
-        "department '", department,
-        "' is unavailable: circuit open after ",
-        channels->breaker().failure_threshold(),
-        " consecutive failures; ", why)));
+        "department '", department, "' is unavailable: circuit open after ",
+        channels->breaker().failure_threshold(), " consecutive failures; ",
+        why)));
     return;
   }
   FetchCall::Start(channels, inflight_, admission.probe, std::move(request),

@@ -4,11 +4,11 @@
 #ifndef DATARUN_EXCHANGE_ROUTER_ROUTER_H_
 #define DATARUN_EXCHANGE_ROUTER_ROUTER_H_
 
+#include <grpcpp/security/credentials.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/security/credentials.h>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
@@ -18,8 +18,8 @@
 #include "datarun/v1/adapter.pb.h"
 #include "datarun/v1/config.pb.h"
 #include "exchange/router/circuit_breaker.h"
-#include "exchange/router/fetcher.h"
 #include "exchange/router/department_channels.h"
+#include "exchange/router/fetcher.h"
 #include "exchange/router/inflight_calls.h"
 
 namespace datarun::router {
@@ -85,7 +85,8 @@ class Router final : public Fetcher {
   //                       budget is left;
   //   DEADLINE_EXCEEDED   "department 'land' did not answer within <N> ms";
   //   FAILED_PRECONDITION "no adapter is configured for department 'x'";
-  //   any other code      the adapter's, message prefixed "department 'land': ".
+  //   other codes         the adapter's code; message prefixed with
+  //                       "department 'land': ".
   void Fetch(absl::string_view department, v1::FetchRequest request,
              absl::Time deadline, FetchDone done) override;
 

@@ -1,6 +1,7 @@
 #include "exchange/router/router.h"
 
 #include <arpa/inet.h>
+#include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,8 +13,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -33,9 +32,8 @@ using ::testing::StartsWith;
 // An in-process adapter whose Fetch behaviour each test sets.
 class FakeAdapter final : public v1::Adapter::Service {
  public:
-  using Handler =
-      std::function<grpc::Status(int call, const v1::FetchRequest&,
-                                 v1::FetchResponse*)>;
+  using Handler = std::function<grpc::Status(int call, const v1::FetchRequest&,
+                                             v1::FetchResponse*)>;
 
   void set_handler(Handler handler) {
     absl::MutexLock lock(&mu_);
@@ -200,7 +198,8 @@ TEST_F(RouterTest, OtherAdapterErrorsKeepTheirCodeAndNameTheDepartment) {
   auto router = MakeRouter(OptionsFor(port_));
   auto result = FetchAndWait(*router, "land", In(absl::Seconds(10)));
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(result.status().message(), "department 'land': unknown field 'colour'");
+  EXPECT_EQ(result.status().message(),
+            "department 'land': unknown field 'colour'");
   // An answering adapter is healthy, whatever it answered.
   EXPECT_EQ(router->DepartmentHealth("land")->circuit.consecutive_failures, 0);
 }
@@ -222,17 +221,19 @@ TEST_F(RouterTest, DownAdapterIsUnavailableNamingTheDepartment) {
 }
 
 TEST_F(RouterTest, SlowAdapterGivesDeadlineExceededWithoutWaitingForIt) {
-  adapter_.set_handler([this](int, const v1::FetchRequest&, v1::FetchResponse*) {
-    release_.WaitForNotificationWithTimeout(absl::Seconds(30));
-    adapter_answered_ = true;
-    return grpc::Status::OK;
-  });
+  adapter_.set_handler(
+      [this](int, const v1::FetchRequest&, v1::FetchResponse*) {
+        release_.WaitForNotificationWithTimeout(absl::Seconds(30));
+        adapter_answered_ = true;
+        return grpc::Status::OK;
+      });
   auto router = MakeRouter(OptionsFor(port_));
   auto result = FetchAndWait(*router, "land", In(absl::Milliseconds(200)));
   EXPECT_FALSE(adapter_answered_.load());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded);
-  EXPECT_THAT(std::string(result.status().message()),
-              MatchesRegex("department 'land' did not answer within [0-9]+ ms"));
+  EXPECT_THAT(
+      std::string(result.status().message()),
+      MatchesRegex("department 'land' did not answer within [0-9]+ ms"));
   // The caller's deadline says nothing about the department's health.
   EXPECT_EQ(router->DepartmentHealth("land")->circuit.consecutive_failures, 0);
 }
@@ -241,7 +242,8 @@ TEST_F(RouterTest, DeadlineAlreadyPassedFailsWithoutCalling) {
   auto router = MakeRouter(OptionsFor(port_));
   auto result = FetchAndWait(*router, "land", absl::Now() - absl::Seconds(1));
   EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded);
-  EXPECT_THAT(std::string(result.status().message()), HasSubstr("department 'land'"));
+  EXPECT_THAT(std::string(result.status().message()),
+              HasSubstr("department 'land'"));
   EXPECT_EQ(adapter_.calls(), 0);
 }
 
@@ -294,7 +296,8 @@ TEST_F(RouterTest, BreakerOpensAfterFiveUnavailableAndFailsFast) {
   for (int i = 0; i < 5; ++i) {
     auto result = FetchAndWait(*router, "land", In(absl::Seconds(60)));
     EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
-    EXPECT_THAT(std::string(result.status().message()), Not(HasSubstr("circuit open")));
+    EXPECT_THAT(std::string(result.status().message()),
+                Not(HasSubstr("circuit open")));
   }
   auto health = router->DepartmentHealth("land");
   EXPECT_EQ(health->circuit.state, CircuitState::kOpen);
@@ -377,11 +380,12 @@ TEST_F(RouterTest, ConcurrentFetchesAllComplete) {
 }
 
 TEST_F(RouterTest, DestroyingTheRouterCancelsCallsInFlight) {
-  adapter_.set_handler([this](int, const v1::FetchRequest&, v1::FetchResponse*) {
-    adapter_called_.Notify();
-    release_.WaitForNotificationWithTimeout(absl::Seconds(30));
-    return grpc::Status::OK;
-  });
+  adapter_.set_handler(
+      [this](int, const v1::FetchRequest&, v1::FetchResponse*) {
+        adapter_called_.Notify();
+        release_.WaitForNotificationWithTimeout(absl::Seconds(30));
+        return grpc::Status::OK;
+      });
   absl::Notification done;
   absl::Status status = absl::UnknownError("not called");
   auto router = MakeRouter(OptionsFor(port_));
@@ -426,9 +430,9 @@ TEST(RouterCreateTest, RejectsBadOptionsNamingTheEndpoint) {
     options.insecure_for_tests = true;
     return Router::Create(std::move(options)).status();
   };
-  absl::Status s = create({endpoint("land", "127.0.0.1:1"),
-                           endpoint("tax", "127.0.0.1:2"),
-                           endpoint("land", "127.0.0.1:3")});
+  absl::Status s =
+      create({endpoint("land", "127.0.0.1:1"), endpoint("tax", "127.0.0.1:2"),
+              endpoint("land", "127.0.0.1:3")});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(),
             "router: adapters[2]: department 'land' is configured twice (also "
@@ -436,11 +440,13 @@ TEST(RouterCreateTest, RejectsBadOptionsNamingTheEndpoint) {
 
   s = create({endpoint("", "127.0.0.1:1")});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(s.message()), HasSubstr("adapters[0]: department is empty"));
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("adapters[0]: department is empty"));
 
   s = create({endpoint("land", "")});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(s.message()), HasSubstr("address of department 'land' is empty"));
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("address of department 'land' is empty"));
 
   s = create({endpoint("land", "localhost")});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);

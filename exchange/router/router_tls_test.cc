@@ -1,9 +1,9 @@
 // The router over real mutual TLS: the adapter's certificate must be the
 // one of the department the endpoint is configured for.
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -80,10 +80,9 @@ class RouterTlsTest : public ::testing::Test {
 
   // Starts the adapter presenting `department`'s certificate.
   void StartAdapter(const std::string& department) {
-    security::KeyAndCert cert =
-        Issue(ca_, department,
-              security::DepartmentSpiffeId(kTrustDomain, department),
-              security::DepartmentServerName(kTrustDomain, department));
+    security::KeyAndCert cert = Issue(
+        ca_, department, security::DepartmentSpiffeId(kTrustDomain, department),
+        security::DepartmentServerName(kTrustDomain, department));
     grpc::SslServerCredentialsOptions options(
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
     options.pem_root_certs = ca_.cert_pem;

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/file_util.h"
 #include "exchange/audit/rocksdb_audit_sink.h"
 #include "exchange/security/dev_pki.h"
 #include "exchange/security/dev_pki_testing.h"
@@ -48,7 +49,7 @@ TEST_F(ExchangeIntegrationTest,
 }
 
 TEST_F(ExchangeIntegrationTest, CatalogIsListedAndDescribed) {
-  auto hall = StubAs("service_hall");
+  auto hall = StubAs("servicehall");
   grpc::ClientContext list_context;
   v1::ListDatasetsResponse list;
   ASSERT_TRUE(hall->ListDatasets(&list_context, {}, &list).ok());
@@ -202,7 +203,7 @@ TEST_F(ExchangeIntegrationTest, UnknownDepartmentIsRejected) {
 }
 
 TEST_F(ExchangeIntegrationTest, CallWithoutClientCertificateFails) {
-  auto ca = ReadFile(stack().pki_dir() + "/ca.pem");
+  auto ca = datarun::ReadFile(stack().pki_dir() + "/ca.pem");
   ASSERT_TRUE(ca.ok());
   grpc::SslCredentialsOptions ssl;
   ssl.pem_root_certs = *ca;

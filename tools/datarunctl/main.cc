@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   if (command == "catalog") {
     if (context.connection.as_department.empty() &&
         context.connection.cert.empty()) {
-      context.connection.as_department = "service_hall";
+      context.connection.as_department = "servicehall";
     }
     return datarun::ctl::RunCatalogCommand(args, context, std::cout, std::cerr);
   }

@@ -39,7 +39,7 @@ class LocalStack {
     // Departments that run an adapter, and members that only consume.
     std::vector<std::string> adapter_departments = {"land", "tax", "housing",
                                                     "registry"};
-    std::vector<std::string> consumer_departments = {"service_hall"};
+    std::vector<std::string> consumer_departments = {"servicehall"};
     // Households of synthetic data; regenerated when the count changes.
     int households = 10000;
     // Simulated review/processing delay of every adapter.

@@ -29,7 +29,8 @@ struct TempDir {
   ~TempDir() {
     if (!path.empty()) {
       std::string cmd = "rm -rf '" + path + "'";
-      if (system(cmd.c_str()) != 0) std::fprintf(stderr, "cannot remove %s\n", path.c_str());
+      if (system(cmd.c_str()) != 0)
+        std::fprintf(stderr, "cannot remove %s\n", path.c_str());
     }
   }
 };
@@ -51,7 +52,8 @@ absl::Status CheckFields(
     }
     std::string path = absl::StrCat(where, ": field '", name, "'");
     if (field == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(path, " is not in the catalog"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, " is not in the catalog"));
     }
     if (value.kind_case() == v1::Value::KIND_NOT_SET) continue;  // NULL
     bool ok = false;
@@ -63,7 +65,8 @@ absl::Status CheckFields(
         ok = value.has_int_value();
         break;
       case v1::FIELD_TYPE_DECIMAL:
-        ok = value.has_decimal_value() && legacy::IsDecimalText(value.decimal_value());
+        ok = value.has_decimal_value() &&
+             legacy::IsDecimalText(value.decimal_value());
         break;
       case v1::FIELD_TYPE_BOOL:
         ok = value.has_bool_value();
@@ -79,8 +82,9 @@ absl::Status CheckFields(
         if (ok) {
           int i = 0;
           for (const v1::Record& sub : value.list_value().records()) {
-            absl::Status s = CheckFields(absl::StrCat(where, ".", name, "[", i++, "]"),
-                                         field->fields(), sub, all_fields);
+            absl::Status s =
+                CheckFields(absl::StrCat(where, ".", name, "[", i++, "]"),
+                            field->fields(), sub, all_fields);
             if (!s.ok()) return s;
           }
         }
@@ -89,8 +93,9 @@ absl::Status CheckFields(
         break;
     }
     if (!ok) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, " must be ", TypeName(field->type()), ", got ", value.DebugString()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, " must be ", TypeName(field->type()), ", got ",
+                       value.DebugString()));
     }
   }
   if (all_fields) {
@@ -127,7 +132,8 @@ const std::map<std::string, std::string>& SharedDemoSubjects() {
   static const auto* subjects = [] {
     auto pairs = ReadDemoSubjects(SharedTestDataDir());
     if (!pairs.ok()) Die(std::string(pairs.status().message()));
-    auto* m = new std::map<std::string, std::string>(pairs->begin(), pairs->end());
+    auto* m =
+        new std::map<std::string, std::string>(pairs->begin(), pairs->end());
     return m;
   }();
   return *subjects;

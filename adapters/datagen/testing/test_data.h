@@ -37,8 +37,8 @@ const v1::Catalog& RepoCatalog();
 //  - when the catalog library is built, Catalog::ValidateRecord also
 //    accepts the record.
 // Returns INVALID_ARGUMENT naming the dataset and the field.
-absl::Status CheckRecord(absl::string_view dataset_id,
-                         const v1::Record& record, bool all_fields = true);
+absl::Status CheckRecord(absl::string_view dataset_id, const v1::Record& record,
+                         bool all_fields = true);
 
 }  // namespace testing
 }  // namespace datagen

@@ -1,0 +1,191 @@
+#include "adapters/housing/housing_service.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "adapters/legacy_store/legacy_mapping.h"
+#include "adapters/legacy_store/sqlite_db.h"
+#include "adapters/sdk/record_builder.h"
+#include "common/status_macros.h"
+
+namespace datarun {
+namespace housing {
+namespace {
+
+using adapter::RecordBuilder;
+using legacy::SetDate;
+using legacy::SetDecimalText;
+using legacy::SetHundredths;
+using legacy::SetText;
+using legacy::Source;
+using legacy::SqliteDb;
+using legacy::SqliteRow;
+
+constexpr const char* kContractFields[] = {"contract_no",
+                                           "property_unit_no",
+                                           "location",
+                                           "seller_name",
+                                           "seller_id_number",
+                                           "buyer_name",
+                                           "buyer_id_number",
+                                           "price",
+                                           "area",
+                                           "signed_on",
+                                           "filed_on",
+                                           "status"};
+constexpr const char* kCountFields[] = {"family_members", "dwelling_count",
+                                        "counted_on", "first_home"};
+constexpr const char* kTables[] = {"HT_BA",    "HT_JYF",  "FW_TJ",
+                                   "FW_TJ_CY", "DM_BAZT", "DM_JTGX"};
+
+Source Contract(absl::string_view field, absl::string_view column) {
+  return Source{kSaleContract, field, column};
+}
+
+// Sets <side>_name and <side>_id_number from the first party of `side`
+// ('1' sellers, '2' buyers) of filing `baid`; Null when there is none.
+absl::Status SetParty(SqliteDb& db, int64_t baid, const char* side,
+                      absl::string_view prefix, RecordBuilder& b) {
+  std::string name_field = absl::StrCat(prefix, "_name");
+  std::string id_field = absl::StrCat(prefix, "_id_number");
+  bool found = false;
+  RETURN_IF_ERROR(
+      db.Query("SELECT XM, ZJHM FROM HT_JYF WHERE BAID = ? AND JYFLB = ? "
+               "ORDER BY SXH LIMIT 1",
+               {baid, side}, [&](const SqliteRow& row) {
+                 found = true;
+                 SetText(b, Contract(name_field, "HT_JYF.XM"), row, 0);
+                 SetText(b, Contract(id_field, "HT_JYF.ZJHM"), row, 1);
+                 return absl::OkStatus();
+               }));
+  if (!found) {
+    b.Null(name_field);
+    b.Null(id_field);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Record>> SaleContracts(
+    SqliteDb& db, const std::string& subject) {
+  std::vector<std::pair<int64_t, RecordBuilder>> filings;
+  RETURN_IF_ERROR(db.Query(
+      "SELECT DISTINCT b.BAID, b.HTBH, b.BDCDYH, b.FWZL, b.CJJG, b.JZMJ, "
+      "b.QYRQ, b.BARQ, s.MC FROM HT_JYF j JOIN HT_BA b ON b.BAID = j.BAID "
+      "LEFT JOIN DM_BAZT s ON s.DM = b.BAZT "
+      "WHERE j.ZJHM = ? ORDER BY b.QYRQ, b.BAID",
+      {subject}, [&](const SqliteRow& row) -> absl::Status {
+        RecordBuilder b;
+        SetText(b, Contract("contract_no", "HT_BA.HTBH"), row, 1);
+        SetText(b, Contract("property_unit_no", "HT_BA.BDCDYH"), row, 2);
+        SetText(b, Contract("location", "HT_BA.FWZL"), row, 3);
+        SetHundredths(b, Contract("price", "HT_BA.CJJG"), row, 4);
+        RETURN_IF_ERROR(
+            SetDecimalText(b, Contract("area", "HT_BA.JZMJ"), row, 5));
+        RETURN_IF_ERROR(
+            SetDate(b, Contract("signed_on", "HT_BA.QYRQ"), row, 6));
+        RETURN_IF_ERROR(SetDate(b, Contract("filed_on", "HT_BA.BARQ"), row, 7));
+        SetText(b, Contract("status", "HT_BA.BAZT"), row, 8);
+        filings.emplace_back(row.Int(0), std::move(b));
+        return absl::OkStatus();
+      }));
+  std::vector<v1::Record> records;
+  for (auto& [baid, builder] : filings) {
+    RETURN_IF_ERROR(SetParty(db, baid, "1", "seller", builder));
+    RETURN_IF_ERROR(SetParty(db, baid, "2", "buyer", builder));
+    records.push_back(std::move(builder).Build());
+  }
+  return records;
+}
+
+absl::StatusOr<std::vector<v1::Record>> DwellingCounts(
+    SqliteDb& db, const std::string& subject) {
+  auto src = [](absl::string_view field, absl::string_view column) {
+    return Source{kDwellingCount, field, column};
+  };
+  std::vector<v1::Record> records;
+  RETURN_IF_ERROR(db.Query(
+      "SELECT t.JTBH, t.TS, t.HCRQ FROM FW_TJ_CY c "
+      "JOIN FW_TJ t ON t.JTBH = c.JTBH WHERE c.ZJHM = ? "
+      "ORDER BY t.HCRQ DESC, t.JTBH",
+      {subject}, [&](const SqliteRow& row) -> absl::Status {
+        RecordBuilder b;
+        std::string family(row.Text(0));
+        if (row.IsNull(1)) {
+          b.Null("dwelling_count");
+          b.Null("first_home");
+        } else {
+          b.Int("dwelling_count", row.Int(1));
+          b.Bool("first_home", row.Int(1) == 0);
+        }
+        RETURN_IF_ERROR(SetDate(b, src("counted_on", "FW_TJ.HCRQ"), row, 2));
+        std::vector<v1::Record> members;
+        RETURN_IF_ERROR(
+            db.Query("SELECT c.XM, c.ZJHM, g.MC FROM FW_TJ_CY c "
+                     "LEFT JOIN DM_JTGX g ON g.DM = c.GX WHERE c.JTBH = ? "
+                     "ORDER BY c.GX, c.CYID",
+                     {family}, [&](const SqliteRow& m) {
+                       RecordBuilder mb;
+                       SetText(mb, src("name", "FW_TJ_CY.XM"), m, 0);
+                       SetText(mb, src("id_number", "FW_TJ_CY.ZJHM"), m, 1);
+                       SetText(mb, src("relation", "FW_TJ_CY.GX"), m, 2);
+                       members.push_back(std::move(mb).Build());
+                       return absl::OkStatus();
+                     }));
+        b.List("family_members", std::move(members));
+        records.push_back(std::move(b).Build());
+        return absl::OkStatus();
+      }));
+  return records;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HousingService>> HousingService::Open(
+    absl::string_view store_path, int connections) {
+  ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqlitePool> pool,
+                   legacy::SqlitePool::Open(
+                       store_path, SqliteDb::Mode::kReadOnly, connections));
+  {
+    legacy::SqlitePool::Lease db = pool->Acquire();
+    for (const char* table : kTables) {
+      ASSIGN_OR_RETURN(bool present, db->HasTable(table));
+      if (!present) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("legacy store ", store_path, " has no table ", table,
+                         ": it is not a housing bureau store (see "
+                         "adapters/housing/schema.sql)"));
+      }
+    }
+  }
+  return std::unique_ptr<HousingService>(new HousingService(std::move(pool)));
+}
+
+std::vector<std::string> HousingService::datasets() const {
+  return {kSaleContract, kDwellingCount};
+}
+
+absl::StatusOr<std::vector<v1::Record>> HousingService::Fetch(
+    const v1::FetchRequest& request) {
+  const std::string& dataset = request.dataset();
+  std::string subject = legacy::StoreKey(request.subject());
+  std::vector<v1::Record> records;
+  if (dataset == kSaleContract) {
+    RETURN_IF_ERROR(
+        legacy::CheckRequestedFields(dataset, request, kContractFields));
+    legacy::SqlitePool::Lease db = pool_->Acquire();
+    ASSIGN_OR_RETURN(records, SaleContracts(*db, subject));
+  } else if (dataset == kDwellingCount) {
+    RETURN_IF_ERROR(
+        legacy::CheckRequestedFields(dataset, request, kCountFields));
+    legacy::SqlitePool::Lease db = pool_->Acquire();
+    ASSIGN_OR_RETURN(records, DwellingCounts(*db, subject));
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the housing adapter does not serve dataset '", dataset, "'"));
+  }
+  legacy::KeepRequestedFields(request, &records);
+  return records;
+}
+
+}  // namespace housing
+}  // namespace datarun

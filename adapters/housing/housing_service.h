@@ -1,0 +1,64 @@
+// The housing bureau's adapter: serves housing.sale_contract and
+// housing.dwelling_count from the bureau's legacy SQLite store (schema.sql:
+// HT_BA contract filings, HT_JYF their parties, FW_TJ dwelling counts,
+// FW_TJ_CY counted family members). The column -> field mapping is
+// documented in docs/reference-departments.md.
+//
+// The bureau keeps no person master table: subjects are looked up by the
+// identity number stored with each party or family member, and
+// FetchRequest.local_id is not used.
+//
+// Thread-safe: each Fetch borrows its own read-only connection.
+#ifndef DATARUN_ADAPTERS_HOUSING_HOUSING_SERVICE_H_
+#define DATARUN_ADAPTERS_HOUSING_HOUSING_SERVICE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "adapters/legacy_store/sqlite_pool.h"
+#include "adapters/sdk/department_service.h"
+
+namespace datarun {
+namespace housing {
+
+inline constexpr char kSaleContract[] = "housing.sale_contract";
+inline constexpr char kDwellingCount[] = "housing.dwelling_count";
+
+class HousingService : public adapter::DepartmentService {
+ public:
+  // Opens the store at `store_path` read-only with `connections` pooled
+  // connections and checks that it has the housing bureau's tables.
+  // Errors: NOT_FOUND when the file does not exist; FAILED_PRECONDITION
+  // naming the first missing table; DATA_LOSS when it is not SQLite.
+  static absl::StatusOr<std::unique_ptr<HousingService>> Open(
+      absl::string_view store_path, int connections = 4);
+
+  std::string department() const override { return "housing"; }
+  std::vector<std::string> datasets() const override;
+
+  // housing.sale_contract: every filed contract (in force or cancelled) in
+  // which the subject is a seller or a buyer, oldest first; seller_* and
+  // buyer_* name the first party of each side.
+  // housing.dwelling_count: the count of the family the subject belongs to
+  // (at most one record).
+  // Only the requested fields are returned (all when none are requested).
+  // Errors: INVALID_ARGUMENT for an unknown dataset or field; UNAVAILABLE
+  // when the store is locked or unreadable; DATA_LOSS (reported by the SDK
+  // as INTERNAL) when a stored value cannot be converted.
+  absl::StatusOr<std::vector<v1::Record>> Fetch(
+      const v1::FetchRequest& request) override;
+
+ private:
+  explicit HousingService(std::unique_ptr<legacy::SqlitePool> pool)
+      : pool_(std::move(pool)) {}
+
+  std::unique_ptr<legacy::SqlitePool> pool_;
+};
+
+}  // namespace housing
+}  // namespace datarun
+
+#endif  // DATARUN_ADAPTERS_HOUSING_HOUSING_SERVICE_H_

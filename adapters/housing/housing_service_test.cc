@@ -1,0 +1,136 @@
+#include "adapters/housing/housing_service.h"
+
+#include <string>
+
+#include "adapters/datagen/testing/test_data.h"
+#include "gtest/gtest.h"
+
+namespace datarun {
+namespace housing {
+namespace {
+
+using datagen::testing::CheckRecord;
+using datagen::testing::SharedDemoSubjects;
+using datagen::testing::SharedTestDataDir;
+
+class HousingServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto service = HousingService::Open(SharedTestDataDir() + "/housing.db");
+    ASSERT_TRUE(service.ok()) << service.status();
+    service_ = std::move(*service);
+  }
+
+  absl::StatusOr<std::vector<v1::Record>> Fetch(
+      const std::string& dataset, const std::string& subject,
+      std::vector<std::string> fields = {}) {
+    v1::FetchRequest request;
+    request.set_dataset(dataset);
+    request.set_subject(subject);
+    for (const std::string& f : fields) request.add_fields(f);
+    return service_->Fetch(request);
+  }
+
+  const std::string& Demo(const std::string& key) {
+    return SharedDemoSubjects().at(key);
+  }
+
+  std::unique_ptr<HousingService> service_;
+};
+
+TEST_F(HousingServiceTest, DescribesItself) {
+  EXPECT_EQ(service_->department(), "housing");
+  EXPECT_EQ(service_->datasets(),
+            (std::vector<std::string>{"housing.sale_contract",
+                                      "housing.dwelling_count"}));
+}
+
+TEST_F(HousingServiceTest, DemoContractSeenBySellerAndBuyer) {
+  for (const char* who : {"seller_id", "buyer_id"}) {
+    auto records = Fetch(kSaleContract, Demo(who));
+    ASSERT_TRUE(records.ok()) << records.status();
+    const v1::Record* demo = nullptr;
+    for (const v1::Record& r : *records) {
+      EXPECT_TRUE(CheckRecord(kSaleContract, r).ok())
+          << CheckRecord(kSaleContract, r);
+      if (r.fields().at("contract_no").string_value() == Demo("contract_no"))
+        demo = &r;
+    }
+    ASSERT_NE(demo, nullptr) << who;
+    const auto& f = demo->fields();
+    EXPECT_EQ(f.at("seller_id_number").string_value(), Demo("seller_id"));
+    EXPECT_EQ(f.at("seller_name").string_value(), Demo("seller_name"));
+    EXPECT_EQ(f.at("buyer_id_number").string_value(), Demo("buyer_id"));
+    EXPECT_EQ(f.at("buyer_name").string_value(), Demo("buyer_name"));
+    EXPECT_EQ(f.at("property_unit_no").string_value(),
+              Demo("property_unit_no"));
+    EXPECT_EQ(f.at("location").string_value(), Demo("property_location"));
+    EXPECT_EQ(f.at("price").decimal_value(), Demo("contract_price"));
+    EXPECT_EQ(f.at("area").decimal_value(), Demo("property_area"));
+    EXPECT_EQ(f.at("status").string_value(), "已备案");
+    EXPECT_LE(f.at("signed_on").date_value(), f.at("filed_on").date_value());
+  }
+}
+
+TEST_F(HousingServiceTest, DemoBuyerDwellingCount) {
+  auto records = Fetch(kDwellingCount, Demo("buyer_id"));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  const v1::Record& r = (*records)[0];
+  EXPECT_TRUE(CheckRecord(kDwellingCount, r).ok())
+      << CheckRecord(kDwellingCount, r);
+  EXPECT_EQ(std::to_string(r.fields().at("dwelling_count").int_value()),
+            Demo("buyer_dwelling_count"));
+  EXPECT_EQ(r.fields().at("first_home").bool_value() ? "true" : "false",
+            Demo("buyer_first_home"));
+  const auto& members = r.fields().at("family_members").list_value().records();
+  ASSERT_GE(members.size(), 2);
+  EXPECT_EQ(members[0].fields().at("relation").string_value(), "本人");
+  EXPECT_EQ(members[0].fields().at("id_number").string_value(),
+            Demo("buyer_id"));
+  EXPECT_EQ(members[1].fields().at("relation").string_value(), "配偶");
+  EXPECT_EQ(members[1].fields().at("id_number").string_value(),
+            Demo("buyer_spouse_id"));
+  // The spouse belongs to the same counted family.
+  auto spouse = Fetch(kDwellingCount, Demo("buyer_spouse_id"));
+  ASSERT_TRUE(spouse.ok());
+  ASSERT_EQ(spouse->size(), 1u);
+  EXPECT_EQ((*spouse)[0].fields().at("dwelling_count").int_value(),
+            r.fields().at("dwelling_count").int_value());
+}
+
+TEST_F(HousingServiceTest, SellerOfAFiledSaleStillCountsTheFlat) {
+  auto records = Fetch(kDwellingCount, Demo("seller_id"));
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ((*records)[0].fields().at("dwelling_count").int_value(), 1);
+  EXPECT_FALSE((*records)[0].fields().at("first_home").bool_value());
+}
+
+TEST_F(HousingServiceTest, UnknownSubjectAndUnknownField) {
+  auto none = Fetch(kSaleContract, Demo("unknown_id"));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  none = Fetch(kDwellingCount, Demo("unknown_id"));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  auto bad = Fetch(kSaleContract, Demo("seller_id"), {"price", "CJJG"});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("'CJJG'"), std::string::npos);
+  auto some = Fetch(kSaleContract, Demo("seller_id"), {"price"});
+  ASSERT_TRUE(some.ok());
+  ASSERT_FALSE(some->empty());
+  EXPECT_EQ((*some)[0].fields().size(), 1u);
+}
+
+TEST(HousingServiceOpenTest, MissingAndForeignStoresAreRefused) {
+  EXPECT_EQ(HousingService::Open("/nonexistent/housing.db").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      HousingService::Open(SharedTestDataDir() + "/land.db").status().code(),
+      absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace housing
+}  // namespace datarun

@@ -1,0 +1,102 @@
+#include "adapters/legacy_store/legacy_mapping.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "adapters/legacy_store/legacy_format.h"
+
+namespace datarun {
+namespace legacy {
+namespace {
+
+absl::Status BadValue(const Source& src, absl::string_view problem) {
+  return absl::DataLossError(absl::StrCat(src.dataset, ": field '", src.field,
+                                          "': legacy column ", src.column,
+                                          " holds ", problem));
+}
+
+}  // namespace
+
+std::string StoreKey(absl::string_view subject) {
+  return absl::AsciiStrToUpper(subject);
+}
+
+void SetText(adapter::RecordBuilder& b, const Source& src, const SqliteRow& row,
+             int col) {
+  if (row.IsNull(col)) {
+    b.Null(src.field);
+  } else {
+    b.Str(src.field, row.Text(col));
+  }
+}
+
+absl::Status SetDate(adapter::RecordBuilder& b, const Source& src,
+                     const SqliteRow& row, int col) {
+  if (row.IsNull(col)) {
+    b.Null(src.field);
+    return absl::OkStatus();
+  }
+  auto date = NormalizeDate(row.Text(col));
+  if (!date.ok()) return BadValue(src, date.status().message());
+  b.Date(src.field, *date);
+  return absl::OkStatus();
+}
+
+void SetHundredths(adapter::RecordBuilder& b, const Source& src,
+                   const SqliteRow& row, int col) {
+  if (row.IsNull(col)) {
+    b.Null(src.field);
+  } else {
+    b.Decimal(src.field, FormatHundredths(row.Int(col)));
+  }
+}
+
+absl::Status SetDecimalText(adapter::RecordBuilder& b, const Source& src,
+                            const SqliteRow& row, int col) {
+  if (row.IsNull(col)) {
+    b.Null(src.field);
+    return absl::OkStatus();
+  }
+  absl::string_view text = absl::StripAsciiWhitespace(row.Text(col));
+  if (!IsDecimalText(text)) {
+    return BadValue(src, absl::StrCat("'", text, "', which is not a decimal"));
+  }
+  b.Decimal(src.field, text);
+  return absl::OkStatus();
+}
+
+absl::Status CheckRequestedFields(absl::string_view dataset,
+                                  const v1::FetchRequest& request,
+                                  absl::Span<const char* const> known) {
+  for (const std::string& field : request.fields()) {
+    bool found = false;
+    for (const char* k : known) found = found || field == k;
+    if (!found) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(dataset, " has no field '", field,
+                       "' (fields: ", absl::StrJoin(known, ", "), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void KeepRequestedFields(const v1::FetchRequest& request,
+                         std::vector<v1::Record>* records) {
+  if (request.fields().empty()) return;
+  absl::flat_hash_set<std::string> wanted(request.fields().begin(),
+                                          request.fields().end());
+  for (v1::Record& record : *records) {
+    auto* fields = record.mutable_fields();
+    for (auto it = fields->begin(); it != fields->end();) {
+      if (wanted.contains(it->first)) {
+        ++it;
+      } else {
+        it = fields->erase(it);
+      }
+    }
+  }
+}
+
+}  // namespace legacy
+}  // namespace datarun

@@ -1,0 +1,72 @@
+// Helpers the reference department adapters share to turn legacy SQLite rows
+// into catalog records: NULL-aware setters on RecordBuilder, legacy value
+// conversions with errors naming dataset, field and column, and the
+// handling of FetchRequest.fields.
+//
+// Errors never contain the subject. Thread-safe: all functions are pure.
+#ifndef DATARUN_ADAPTERS_LEGACY_STORE_LEGACY_MAPPING_H_
+#define DATARUN_ADAPTERS_LEGACY_STORE_LEGACY_MAPPING_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "adapters/legacy_store/sqlite_row.h"
+#include "adapters/sdk/record_builder.h"
+#include "datarun/v1/adapter.pb.h"
+#include "datarun/v1/types.pb.h"
+
+namespace datarun {
+namespace legacy {
+
+// Where a value comes from, for error messages:
+// {"land.property_title", "registered_on", "BDC_QZ.DJSJ"}.
+struct Source {
+  absl::string_view dataset;
+  absl::string_view field;
+  absl::string_view column;
+};
+
+// Subjects as legacy stores hold them: identity numbers with an upper-case
+// check character 'X' (the exchange also accepts 'x').
+std::string StoreKey(absl::string_view subject);
+
+// Sets `src.field` to the text of column `col`, or Null when it is NULL.
+void SetText(adapter::RecordBuilder& b, const Source& src, const SqliteRow& row,
+             int col);
+
+// Sets `src.field` to the date in column `col` (any NormalizeDate format),
+// or Null when it is NULL. DATA_LOSS naming dataset, field and column when
+// the stored text is not a date.
+absl::Status SetDate(adapter::RecordBuilder& b, const Source& src,
+                     const SqliteRow& row, int col);
+
+// Sets `src.field` to the integer column `col` read as hundredths (fen,
+// 0.01 m²) and written as a two-decimal DECIMAL, or Null when NULL.
+void SetHundredths(adapter::RecordBuilder& b, const Source& src,
+                   const SqliteRow& row, int col);
+
+// Sets `src.field` to the decimal text in column `col` (e.g. "89.50"), or
+// Null when NULL. DATA_LOSS when the text is not a decimal.
+absl::Status SetDecimalText(adapter::RecordBuilder& b, const Source& src,
+                            const SqliteRow& row, int col);
+
+// INVALID_ARGUMENT "<dataset> has no field '<f>' (fields: a, b, ...)" when a
+// requested field is not one of `known`; OK otherwise (also when none are
+// requested).
+absl::Status CheckRequestedFields(absl::string_view dataset,
+                                  const v1::FetchRequest& request,
+                                  absl::Span<const char* const> known);
+
+// Removes from every record the top-level fields that were not requested,
+// so that no more data leaves the department than the exchange asked for.
+// No-op when request.fields() is empty (all fields).
+void KeepRequestedFields(const v1::FetchRequest& request,
+                         std::vector<v1::Record>* records);
+
+}  // namespace legacy
+}  // namespace datarun
+
+#endif  // DATARUN_ADAPTERS_LEGACY_STORE_LEGACY_MAPPING_H_

@@ -1,0 +1,213 @@
+#include "adapters/registry/registry_service.h"
+
+#include <string>
+#include <vector>
+
+#include "adapters/datagen/testing/test_data.h"
+#include "adapters/legacy_store/sqlite_db.h"
+#include "gtest/gtest.h"
+
+namespace datarun {
+namespace registry {
+namespace {
+
+using datagen::testing::CheckRecord;
+using datagen::testing::SharedDemoSubjects;
+using datagen::testing::SharedTestDataDir;
+
+class RegistryServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto service = RegistryService::Open(SharedTestDataDir() + "/registry.db");
+    ASSERT_TRUE(service.ok()) << service.status();
+    service_ = std::move(*service);
+    auto db = legacy::SqliteDb::Open(SharedTestDataDir() + "/registry.db",
+                                     legacy::SqliteDb::Mode::kReadOnly);
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(*db);
+  }
+
+  absl::StatusOr<std::vector<v1::Record>> Fetch(
+      const std::string& dataset, const std::string& subject,
+      const std::string& local_id = "") {
+    v1::FetchRequest request;
+    request.set_dataset(dataset);
+    request.set_subject(subject);
+    request.set_local_id(local_id);
+    return service_->Fetch(request);
+  }
+
+  // First column of the first row of `sql`, "" when none.
+  std::string One(const std::string& sql, const std::string& param = "") {
+    std::string out;
+    std::vector<legacy::SqlValue> params;
+    if (!param.empty()) params.emplace_back(param);
+    EXPECT_TRUE(db_->Query(sql, params,
+                           [&](const legacy::SqliteRow& row) {
+                             out = std::string(row.Text(0));
+                             return absl::OkStatus();
+                           })
+                    .ok());
+    return out;
+  }
+
+  const std::string& Demo(const std::string& key) {
+    return SharedDemoSubjects().at(key);
+  }
+
+  std::unique_ptr<RegistryService> service_;
+  std::unique_ptr<legacy::SqliteDb> db_;
+};
+
+TEST_F(RegistryServiceTest, DemoSellerIsMarriedToTheCoOwner) {
+  for (const auto& [self, other] :
+       {std::make_pair("seller_id", "seller_spouse_id"),
+        std::make_pair("seller_spouse_id", "seller_id")}) {
+    auto records = Fetch(kMarriage, Demo(self));
+    ASSERT_TRUE(records.ok()) << records.status();
+    ASSERT_EQ(records->size(), 1u);
+    const v1::Record& r = (*records)[0];
+    EXPECT_TRUE(CheckRecord(kMarriage, r).ok()) << CheckRecord(kMarriage, r);
+    EXPECT_EQ(r.fields().at("marital_status").string_value(), "已婚");
+    EXPECT_EQ(r.fields().at("spouse_id_number").string_value(), Demo(other));
+    EXPECT_TRUE(r.fields().at("registered_on").has_date_value());
+    EXPECT_NE(
+        r.fields().at("registration_office").string_value().find("民政局"),
+        std::string::npos);
+  }
+}
+
+TEST_F(RegistryServiceTest, DemoSellersHousehold) {
+  auto records = Fetch(kHousehold, Demo("seller_id"));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  const v1::Record& r = (*records)[0];
+  EXPECT_TRUE(CheckRecord(kHousehold, r).ok()) << CheckRecord(kHousehold, r);
+  EXPECT_EQ(r.fields().at("household_no").string_value(),
+            Demo("seller_household_no"));
+  EXPECT_EQ(r.fields().at("household_type").string_value(), "家庭户");
+  // The couple's only flat is where they are registered.
+  EXPECT_EQ(r.fields().at("address").string_value(), Demo("property_location"));
+  const auto& members = r.fields().at("members").list_value().records();
+  ASSERT_GE(members.size(), 2);
+  EXPECT_EQ(members[0].fields().at("relation_to_head").string_value(), "户主");
+  EXPECT_EQ(r.fields().at("head_name").string_value(),
+            members[0].fields().at("name").string_value());
+  bool seller = false, spouse = false;
+  for (const v1::Record& m : members) {
+    seller |= m.fields().at("id_number").string_value() == Demo("seller_id");
+    spouse |=
+        m.fields().at("id_number").string_value() == Demo("seller_spouse_id");
+  }
+  EXPECT_TRUE(seller && spouse);
+}
+
+TEST_F(RegistryServiceTest, LocalIdMustBelongToTheSubject) {
+  std::string ryid =
+      One("SELECT RYID FROM HJ_RY WHERE GMSFHM = ?", Demo("seller_id"));
+  ASSERT_FALSE(ryid.empty());
+  auto right = Fetch(kMarriage, Demo("seller_id"), ryid);
+  ASSERT_TRUE(right.ok());
+  EXPECT_EQ(right->size(), 1u);
+  // The buyer's records, not the seller's, even with the seller's RYID.
+  auto wrong = Fetch(kMarriage, Demo("buyer_id"), ryid);
+  ASSERT_TRUE(wrong.ok());
+  ASSERT_EQ(wrong->size(), 1u);
+  EXPECT_EQ((*wrong)[0].fields().at("spouse_id_number").string_value(),
+            Demo("buyer_spouse_id"));
+}
+
+TEST_F(RegistryServiceTest, WidowedAndDivorcedAndNeverMarried) {
+  std::string widowed =
+      One("SELECT GMSFHM FROM HJ_RY WHERE HYZK = '30' AND RYZT = '0'");
+  std::string divorced =
+      One("SELECT GMSFHM FROM HJ_RY WHERE HYZK = '40' AND RYZT = '0'");
+  std::string single =
+      One("SELECT GMSFHM FROM HJ_RY WHERE HYZK = '10' AND RYZT = '0' "
+          "AND CSRQ < '20000101'");
+  ASSERT_FALSE(widowed.empty());
+  auto w = Fetch(kMarriage, widowed);
+  ASSERT_TRUE(w.ok());
+  ASSERT_EQ(w->size(), 1u);
+  EXPECT_TRUE(CheckRecord(kMarriage, (*w)[0]).ok())
+      << CheckRecord(kMarriage, (*w)[0]);
+  EXPECT_EQ((*w)[0].fields().at("marital_status").string_value(), "丧偶");
+  // The late spouse's death date, from the register.
+  std::string late = (*w)[0].fields().at("spouse_id_number").string_value();
+  std::string died = One("SELECT ZXRQ FROM HJ_RY WHERE GMSFHM = ?", late);
+  ASSERT_EQ(died.size(), 8u);
+  EXPECT_EQ(
+      (*w)[0].fields().at("registered_on").date_value(),
+      died.substr(0, 4) + "-" + died.substr(4, 2) + "-" + died.substr(6, 2));
+  // The deceased have no records.
+  auto dead = Fetch(kMarriage, late);
+  ASSERT_TRUE(dead.ok());
+  EXPECT_TRUE(dead->empty());
+
+  if (!divorced.empty()) {
+    auto d = Fetch(kMarriage, divorced);
+    ASSERT_TRUE(d.ok());
+    ASSERT_EQ(d->size(), 1u);
+    EXPECT_EQ((*d)[0].fields().at("marital_status").string_value(), "离异");
+    EXPECT_TRUE((*d)[0].fields().at("spouse_id_number").has_string_value());
+  }
+  ASSERT_FALSE(single.empty());
+  auto s = Fetch(kMarriage, single);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->size(), 1u);
+  EXPECT_TRUE(CheckRecord(kMarriage, (*s)[0]).ok())
+      << CheckRecord(kMarriage, (*s)[0]);
+  EXPECT_EQ((*s)[0].fields().at("marital_status").string_value(), "未婚");
+  EXPECT_EQ((*s)[0].fields().at("spouse_name").kind_case(),
+            v1::Value::KIND_NOT_SET);
+  EXPECT_EQ((*s)[0].fields().at("registered_on").kind_case(),
+            v1::Value::KIND_NOT_SET);
+}
+
+TEST_F(RegistryServiceTest, CollectiveHouseholdHasNoHead) {
+  std::string member =
+      One("SELECT r.GMSFHM FROM HJ_RY r JOIN HJ_HU h ON h.HH = r.HH "
+          "WHERE h.HLB = '2' AND r.RYZT = '0'");
+  if (member.empty())
+    GTEST_SKIP() << "no collective household in the test data";
+  auto records = Fetch(kHousehold, member);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_TRUE(CheckRecord(kHousehold, (*records)[0]).ok());
+  EXPECT_EQ((*records)[0].fields().at("household_type").string_value(),
+            "集体户");
+  EXPECT_EQ((*records)[0].fields().at("head_name").kind_case(),
+            v1::Value::KIND_NOT_SET);
+}
+
+TEST_F(RegistryServiceTest, UnknownSubjectDatasetAndField) {
+  auto none = Fetch(kHousehold, Demo("unknown_id"));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(Fetch("tax.payment_certificate", Demo("seller_id")).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::FetchRequest request;
+  request.set_dataset(kMarriage);
+  request.set_subject(Demo("seller_id"));
+  request.add_fields("HYZK");
+  EXPECT_EQ(service_->Fetch(request).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  request.clear_fields();
+  request.add_fields("marital_status");
+  auto only = service_->Fetch(request);
+  ASSERT_TRUE(only.ok());
+  ASSERT_EQ(only->size(), 1u);
+  EXPECT_EQ((*only)[0].fields().size(), 1u);
+}
+
+TEST(RegistryServiceOpenTest, MissingAndForeignStoresAreRefused) {
+  EXPECT_EQ(RegistryService::Open("/nonexistent/registry.db").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      RegistryService::Open(SharedTestDataDir() + "/tax.db").status().code(),
+      absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace registry
+}  // namespace datarun
