@@ -71,8 +71,9 @@ absl::StatusOr<std::vector<Hash>> HashRanges(const std::vector<Range>& ranges,
   for (size_t count : pieces) {
     // MTH of a range is its perfect pieces folded from the right.
     Hash h = stored[pos + count - 1];
-    for (size_t i = count - 1; i > 0; --i)
+    for (size_t i = count - 1; i > 0; --i) {
       h = HashChildren(stored[pos + i - 1], h);
+    }
     out.push_back(h);
     pos += count;
   }
@@ -91,8 +92,10 @@ uint64_t StoredHashIndex(int level, uint64_t position) {
 void SplitStoredHashIndex(uint64_t index, int* level, uint64_t* position) {
   // Find the leaf m whose append wrote `index`: the largest m with
   // StoredHashCount(m) <= index (StoredHashCount is strictly increasing).
+  // StoredHashCount(m) >= 2m - 64, so m <= index / 2 + 32; bounding the
+  // search there also keeps StoredHashCount from overflowing.
   uint64_t lo = 0;
-  uint64_t hi = index;
+  uint64_t hi = std::min(index, index / 2 + 32);
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo + 1) / 2;
     if (StoredHashCount(mid) <= index) {

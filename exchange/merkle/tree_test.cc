@@ -47,8 +47,9 @@ TEST(StoredHashIndexTest, DocumentedExample) {
 TEST(StoredHashIndexTest, SplitIsTheInverse) {
   std::vector<uint64_t> indexes;
   for (uint64_t i = 0; i < 5000; ++i) indexes.push_back(i);
-  for (uint64_t i : {uint64_t{1} << 40, (uint64_t{1} << 61) + 12345,
-                     (uint64_t{1} << 62) - 1}) {
+  for (uint64_t i :
+       {uint64_t{1} << 40, (uint64_t{1} << 61) + 12345, (uint64_t{1} << 62) - 1,
+        StoredHashCount(uint64_t{1} << 62) - 1}) {
     indexes.push_back(i);
   }
   for (uint64_t index : indexes) {

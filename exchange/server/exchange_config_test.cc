@@ -1,8 +1,10 @@
 #include "exchange/server/exchange_config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "gtest/gtest.h"
 
@@ -66,13 +68,20 @@ TEST_F(ExchangeConfigTest, MissingFieldNamesFileLineAndField) {
       << config.status();
 }
 
+// The line number of text appended right after kValid.
+std::string AppendedLine() {
+  std::string text = kValid;
+  return absl::StrCat(std::count(text.begin(), text.end(), '\n') + 1);
+}
+
 TEST_F(ExchangeConfigTest, DuplicateAdapterIsRejectedWithItsLine) {
   std::string text = std::string(kValid) +
                      "adapters { department: \"land\" address: \"x:1\" }\n";
   auto config = Load(text);
   ASSERT_FALSE(config.ok());
-  EXPECT_NE(config.status().message().find("exchange.textproto:10"),
-            std::string::npos)
+  EXPECT_NE(
+      config.status().message().find("exchange.textproto:" + AppendedLine()),
+      std::string::npos)
       << config.status();
   EXPECT_NE(config.status().message().find("second adapter entry"),
             std::string::npos);
@@ -81,7 +90,8 @@ TEST_F(ExchangeConfigTest, DuplicateAdapterIsRejectedWithItsLine) {
 TEST_F(ExchangeConfigTest, UnknownFieldIsASyntaxErrorWithLine) {
   auto config = Load(std::string(kValid) + "audit_dirr: \"x\"\n");
   ASSERT_FALSE(config.ok());
-  EXPECT_NE(config.status().message().find("exchange.textproto:10:"),
+  EXPECT_NE(config.status().message().find(
+                "exchange.textproto:" + AppendedLine() + ":"),
             std::string::npos)
       << config.status();
   EXPECT_NE(config.status().message().find("audit_dirr"), std::string::npos);
