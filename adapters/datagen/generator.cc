@@ -242,6 +242,14 @@ absl::Status Run::Scripted() {
   Demo("transfer_assessment_no", sale.assessment_no);
   Demo("transfer_payment_certificate_no", sale.payment_certificate_no);
 
+  // A collective household (集体户): no head of household.
+  HouseholdSpec collective;
+  collective.collective = true;
+  ASSIGN_OR_RETURN(std::unique_ptr<Household> dormitory,
+                   builder_->Build(collective));
+  RETURN_IF_ERROR(Finish(dormitory.get()));
+  Demo("collective_member_id", dormitory->families[0].members[0]->id_number);
+
   // A finished sale: the seller's certificate is historical.
   ASSIGN_OR_RETURN(sale, Pair(owner, HouseholdSpec(), SaleStage::kCompleted,
                               &seller, &buyer));
@@ -274,8 +282,10 @@ absl::StatusOr<GeneratorResult> Run::Go() {
 
   Demo("seed", absl::StrCat(options_.seed));
   Demo("households", absl::StrCat(options_.households));
-  RETURN_IF_ERROR(Companies());
+  // The scripted households come first so that the demo's subjects depend
+  // on the seed only, not on the number of households.
   RETURN_IF_ERROR(Scripted());
+  RETURN_IF_ERROR(Companies());
   static constexpr int kStageWeights[] = {20, 10, 55, 15};
   static constexpr SaleStage kStages[] = {SaleStage::kFiled, SaleStage::kPaid,
                                           SaleStage::kCompleted,

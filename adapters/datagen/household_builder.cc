@@ -284,7 +284,7 @@ absl::StatusOr<std::unique_ptr<Household>> HouseholdBuilder::Build(
   h->district = city_->PickDistrict();
   bool constrained =
       spec.married || spec.own_home || spec.no_home || spec.demo_owner;
-  if (!constrained && rng_->PerMille(30)) {
+  if (spec.collective || (!constrained && rng_->PerMille(30))) {
     BuildCollective(h.get());
   } else if (spec.married || spec.demo_owner || rng_->PerMille(700)) {
     BuildCouple(h.get(), spec);

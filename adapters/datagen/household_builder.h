@@ -39,6 +39,8 @@ struct HouseholdSpec {
   // The demo seller: exactly one flat, owned in shares 50/50 since the
   // marriage, never mortgaged or seized; no elderly parent.
   bool demo_owner = false;
+  // A collective household (集体户) of unrelated single adults, no head.
+  bool collective = false;
 };
 
 class HouseholdBuilder {

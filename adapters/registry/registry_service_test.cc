@@ -165,17 +165,17 @@ TEST_F(RegistryServiceTest, WidowedAndDivorcedAndNeverMarried) {
 }
 
 TEST_F(RegistryServiceTest, CollectiveHouseholdHasNoHead) {
-  std::string member =
-      One("SELECT r.GMSFHM FROM HJ_RY r JOIN HJ_HU h ON h.HH = r.HH "
-          "WHERE h.HLB = '2' AND r.RYZT = '0'");
-  if (member.empty())
-    GTEST_SKIP() << "no collective household in the test data";
-  auto records = Fetch(kHousehold, member);
+  auto records = Fetch(kHousehold, Demo("collective_member_id"));
   ASSERT_TRUE(records.ok());
   ASSERT_EQ(records->size(), 1u);
-  EXPECT_TRUE(CheckRecord(kHousehold, (*records)[0]).ok());
+  EXPECT_TRUE(CheckRecord(kHousehold, (*records)[0]).ok())
+      << CheckRecord(kHousehold, (*records)[0]);
   EXPECT_EQ((*records)[0].fields().at("household_type").string_value(),
             "集体户");
+  const auto& members = (*records)[0].fields().at("members").list_value();
+  ASSERT_GE(members.records_size(), 2);
+  EXPECT_EQ(members.records(0).fields().at("relation_to_head").string_value(),
+            "其他");
   EXPECT_EQ((*records)[0].fields().at("head_name").kind_case(),
             v1::Value::KIND_NOT_SET);
 }

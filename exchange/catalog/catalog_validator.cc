@@ -21,6 +21,8 @@ bool MaskingFitsType(v1::MaskingRule masking, v1::FieldType type) {
       return type == v1::FIELD_TYPE_STRING;
     case v1::MASKING_RULE_YEAR_ONLY:
       return type == v1::FIELD_TYPE_DATE;
+    case v1::MASKING_RULE_EACH_FIELD:
+      return type == v1::FIELD_TYPE_RECORD_LIST;
     default:
       return true;  // Unspecified: checked separately.
   }
@@ -33,6 +35,8 @@ const char* MaskingTypes(v1::MaskingRule masking) {
       return "FIELD_TYPE_STRING fields";
     case v1::MASKING_RULE_YEAR_ONLY:
       return "FIELD_TYPE_DATE fields";
+    case v1::MASKING_RULE_EACH_FIELD:
+      return "FIELD_TYPE_RECORD_LIST fields";
     default:
       return "any field";
   }

@@ -68,10 +68,34 @@ v1::Value Masked(std::string rendering) {
   return value;
 }
 
+// Keeps the list, masks every sub-field that has a masking rule, and
+// redacts sub-fields the catalog does not declare.
+v1::Value MaskEachField(const v1::FieldSchema& field, const v1::Value& value) {
+  v1::Value out = value;
+  for (v1::Record& record : *out.mutable_list_value()->mutable_records()) {
+    for (auto& [name, sub_value] : *record.mutable_fields()) {
+      const v1::FieldSchema* sub_field = nullptr;
+      for (const v1::FieldSchema& candidate : field.fields()) {
+        if (candidate.name() == name) sub_field = &candidate;
+      }
+      if (sub_field == nullptr) {
+        sub_value = Masked(kRedacted);
+      } else if (sub_field->masking() != v1::MASKING_RULE_UNSPECIFIED) {
+        sub_value = MaskValue(*sub_field, sub_value);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 v1::Value MaskValue(const v1::FieldSchema& field, const v1::Value& value) {
   if (value.kind_case() == v1::Value::KIND_NOT_SET) return v1::Value();
+  if (field.masking() == v1::MASKING_RULE_EACH_FIELD &&
+      value.kind_case() == v1::Value::kListValue) {
+    return MaskEachField(field, value);
+  }
   if (field.type() == v1::FIELD_TYPE_RECORD_LIST ||
       value.kind_case() == v1::Value::kListValue) {
     return Masked(kRedacted);

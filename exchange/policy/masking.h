@@ -19,7 +19,10 @@ namespace datarun::policy {
 //              '*' per code point;
 //   YEAR_ONLY  the year of a date ("1985-06-01" -> "1985");
 //   REDACT     "***".
-// RECORD_LIST values, values whose kind does not suit the rule (a NAME rule
+//   EACH_FIELD (RECORD_LIST) the list with each sub-field masked by its own
+//              rule; sub-fields without a rule stay clear, undeclared ones
+//              become "***".
+// Other RECORD_LIST values, values whose kind does not suit the rule (a NAME rule
 // on a number, say) and fields without a rule are rendered "***". Invalid
 // UTF-8 counts one byte as one code point. An empty Value (no value held)
 // stays empty: there is nothing to disclose. Thread-safe (pure function).

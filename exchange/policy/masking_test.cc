@@ -85,6 +85,38 @@ TEST(MaskValueTest, RedactAndFallbacks) {
             "***");
 }
 
+TEST(MaskValueTest, EachFieldMasksSubFieldsByTheirOwnRules) {
+  v1::FieldSchema members;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        name: "members"
+        type: FIELD_TYPE_RECORD_LIST
+        masking: MASKING_RULE_EACH_FIELD
+        fields { name: "name" type: FIELD_TYPE_STRING masking: MASKING_RULE_NAME }
+        fields {
+          name: "id_number"
+          type: FIELD_TYPE_STRING
+          masking: MASKING_RULE_KEEP_ENDS
+        }
+        fields { name: "relation" type: FIELD_TYPE_STRING }
+      )pb",
+      &members));
+  v1::Value list;
+  v1::Record* member = list.mutable_list_value()->add_records();
+  (*member->mutable_fields())["name"] = String("陈林鸣");
+  (*member->mutable_fields())["id_number"] = String("110105196407111678");
+  (*member->mutable_fields())["relation"] = String("户主");
+  (*member->mutable_fields())["undeclared"] = String("secret");
+
+  v1::Value masked = MaskValue(members, list);
+  ASSERT_EQ(masked.kind_case(), v1::Value::kListValue);
+  const auto& fields = masked.list_value().records(0).fields();
+  EXPECT_EQ(fields.at("name").masked_value(), "陈**");
+  EXPECT_EQ(fields.at("id_number").masked_value(), "1101**********1678");
+  EXPECT_EQ(fields.at("relation").string_value(), "户主");
+  EXPECT_EQ(fields.at("undeclared").masked_value(), "***");
+}
+
 TEST(MaskValueTest, NullStaysNull) {
   v1::Value masked = MaskValue(
       Field(v1::FIELD_TYPE_STRING, v1::MASKING_RULE_NAME), v1::Value());

@@ -91,8 +91,13 @@ TEST_F(ExchangeIntegrationTest, FieldsOutsideAMaskingGrantComeBackMasked) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(response.masked_fields(), ::testing::Contains("members"));
   ASSERT_GE(response.records_size(), 1);
+  // Each member's name keeps only the surname (MASKING_RULE_EACH_FIELD).
   const v1::Value& members = response.records(0).fields().at("members");
-  EXPECT_EQ(members.kind_case(), v1::Value::kMaskedValue);
+  ASSERT_EQ(members.kind_case(), v1::Value::kListValue);
+  ASSERT_GE(members.list_value().records_size(), 1);
+  const v1::Value& name = members.list_value().records(0).fields().at("name");
+  EXPECT_EQ(name.kind_case(), v1::Value::kMaskedValue);
+  EXPECT_THAT(name.masked_value(), HasSubstr("*"));
 }
 
 TEST_F(ExchangeIntegrationTest, UnknownDatasetAndFieldAreNamed) {
