@@ -16,6 +16,10 @@ BUILD_DIR="${BUILD_DIR:-build}"
 STATE_DIR="${STATE_DIR:-.state}"
 HOUSEHOLDS="${HOUSEHOLDS:-10000}"
 JOBS="${JOBS:-$(nproc)}"
+# Let ccache reuse objects across checkouts of the repo (CI builds a fresh
+# clone in another folder on the same machine).
+export CCACHE_BASEDIR="$ROOT"
+export CCACHE_NOHASHDIR=1
 
 # Debian 12 packages the build and tests need.
 PACKAGES=(

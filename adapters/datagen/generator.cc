@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "adapters/datagen/city.h"
+#include "adapters/datagen/dates.h"
 #include "adapters/datagen/household_builder.h"
 #include "adapters/datagen/person_factory.h"
 #include "adapters/datagen/random.h"
@@ -159,8 +160,7 @@ absl::Status Run::Companies() {
           city_.NewUnit(rng_.PerMille(600) ? district : city_.PickDistrict(),
                         UnitUse::kOffice);
       absl::CivilDay on = rng_.Day(founded + 30, kAsOf - 60);
-      t.registered =
-          absl::CivilSecond(on.year(), on.month(), on.day(), 10, 0, 0);
+      t.registered = OfficeTime(rng_, on);
       t.owners = {company};
       t.share_percent = {100};
       owners.titles.push_back(std::move(t));

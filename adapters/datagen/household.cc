@@ -26,9 +26,5 @@ Party AsParty(const Person& person) {
   return p;
 }
 
-absl::CivilDay AddYears(absl::CivilDay day, int years) {
-  return absl::CivilDay(day.year() + years, day.month(), day.day());
-}
-
 }  // namespace datagen
 }  // namespace datarun

@@ -65,9 +65,6 @@ std::vector<Party> FamilyAdults(const Family& family);
 // `person` as a party.
 Party AsParty(const Person& person);
 
-// `day` plus `years` calendar years (29 February becomes 1 March).
-absl::CivilDay AddYears(absl::CivilDay day, int years);
-
 }  // namespace datagen
 }  // namespace datarun
 

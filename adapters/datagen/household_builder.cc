@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/datagen/dates.h"
 #include "adapters/datagen/name_tables.h"
 #include "common/status_macros.h"
 
@@ -21,13 +22,6 @@ absl::CivilDay Min(absl::CivilDay a, absl::CivilDay b) { return a < b ? a : b; }
 Person* HouseholdBuilder::Add(Household* h, Person person) {
   h->people.push_back(std::move(person));
   return &h->people.back();
-}
-
-absl::CivilSecond HouseholdBuilder::TimeOn(absl::CivilDay day) {
-  return absl::CivilSecond(day.year(), day.month(), day.day(),
-                           static_cast<int>(rng_->Range(9, 16)),
-                           static_cast<int>(rng_->Range(0, 59)),
-                           static_cast<int>(rng_->Range(0, 59)));
 }
 
 void HouseholdBuilder::BuildCouple(Household* h, const HouseholdSpec& spec) {
@@ -228,11 +222,11 @@ void HouseholdBuilder::GiveHomes(Household* h, size_t family_index, int count,
         // Bought alone before the marriage.
         sole = rng_->PerMille(500) ? a : b;
         absl::CivilDay lo = Max(AddYears(sole->birth, 22), kFirstRegistration);
-        t.registered =
-            TimeOn(rng_->Day(Min(lo, *married_on - 1), *married_on - 1));
+        t.registered = OfficeTime(
+            *rng_, rng_->Day(Min(lo, *married_on - 1), *married_on - 1));
       } else {
         absl::CivilDay after = Max(*married_on, kFirstRegistration);
-        t.registered = TimeOn(rng_->Day(Min(after, hi), hi));
+        t.registered = OfficeTime(*rng_, rng_->Day(Min(after, hi), hi));
         if (mode < 45) {
           static constexpr int kSplits[][2] = {
               {50, 50}, {60, 40}, {70, 30}, {40, 60}};
@@ -252,7 +246,7 @@ void HouseholdBuilder::GiveHomes(Household* h, size_t family_index, int count,
     } else {
       sole = f.members[0];
       absl::CivilDay lo = Max(AddYears(sole->birth, 22), kFirstRegistration);
-      t.registered = TimeOn(rng_->Day(Min(lo, hi), hi));
+      t.registered = OfficeTime(*rng_, rng_->Day(Min(lo, hi), hi));
     }
     if (sole != nullptr) {
       t.co_ownership = CoOwnership::kSole;
@@ -270,7 +264,7 @@ void HouseholdBuilder::GiveShop(Household* h, size_t family_index) {
   t.unit = city_->NewUnit(city_->PickDistrict(), UnitUse::kCommercial);
   Person* owner = f.members[0];
   absl::CivilDay lo = Max(AddYears(owner->birth, 25), kFirstRegistration);
-  t.registered = TimeOn(rng_->Day(Min(lo, kAsOf - 60), kAsOf - 60));
+  t.registered = OfficeTime(*rng_, rng_->Day(Min(lo, kAsOf - 60), kAsOf - 60));
   t.owners = {AsParty(*owner)};
   t.share_percent = {100};
   h->titles.push_back(std::move(t));
@@ -340,7 +334,7 @@ absl::Status HouseholdBuilder::WriteEncumbrances(const Title& t) {
     if (released > registered + 30 && rng_->PerMille(400)) {
       RETURN_IF_ERROR(land_->WriteMortgage(u, MortgageHolder(*rng_, district),
                                            amount(), t.registered,
-                                           TimeOn(released)));
+                                           OfficeTime(*rng_, released)));
     }
     return absl::OkStatus();
   }
@@ -350,7 +344,7 @@ absl::Status HouseholdBuilder::WriteEncumbrances(const Title& t) {
   if (rng_->PerMille(in_force)) {
     absl::CivilDay on = Min(registered + rng_->Range(0, 30), kAsOf - 1);
     RETURN_IF_ERROR(land_->WriteMortgage(u, MortgageHolder(*rng_, district),
-                                         amount(), TimeOn(on), {}));
+                                         amount(), OfficeTime(*rng_, on), {}));
     if (person_owned && first_mortgaged_owner_.empty()) {
       first_mortgaged_owner_ = t.owners[0].id_number;
     }
@@ -358,20 +352,22 @@ absl::Status HouseholdBuilder::WriteEncumbrances(const Title& t) {
     absl::CivilDay on = registered + rng_->Range(0, 30);
     absl::CivilDay off = rng_->Day(on + 365, kAsOf - 1);
     RETURN_IF_ERROR(land_->WriteMortgage(u, MortgageHolder(*rng_, district),
-                                         amount(), TimeOn(on), TimeOn(off)));
+                                         amount(), OfficeTime(*rng_, on),
+                                         OfficeTime(*rng_, off)));
   }
   if (!t.no_seizure && registered + 60 < kAsOf) {
     if (rng_->PerMille(10)) {
       absl::CivilDay on = rng_->Day(registered + 30, kAsOf - 1);
-      RETURN_IF_ERROR(
-          land_->WriteSeizure(u, city_->Court(u.district), TimeOn(on), {}));
+      RETURN_IF_ERROR(land_->WriteSeizure(u, city_->Court(u.district),
+                                          OfficeTime(*rng_, on), {}));
       if (person_owned && first_seized_owner_.empty()) {
         first_seized_owner_ = t.owners[0].id_number;
       }
     } else if (rng_->PerMille(5) && registered + 800 < kAsOf) {
       absl::CivilDay on = rng_->Day(registered + 30, kAsOf - 400);
       RETURN_IF_ERROR(land_->WriteSeizure(u, city_->Court(u.district),
-                                          TimeOn(on), TimeOn(on + 365)));
+                                          OfficeTime(*rng_, on),
+                                          OfficeTime(*rng_, on + 365)));
     }
   }
   return absl::OkStatus();

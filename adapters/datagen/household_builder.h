@@ -81,7 +81,6 @@ class HouseholdBuilder {
   void GiveHomes(Household* h, size_t family_index, int count, bool demo,
                  absl::optional<absl::CivilDay> married_on);
   void GiveShop(Household* h, size_t family_index);
-  absl::CivilSecond TimeOn(absl::CivilDay day);
   absl::Status WriteEncumbrances(const Title& title);
 
   Random* rng_;

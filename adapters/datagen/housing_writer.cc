@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "adapters/datagen/land_writer.h"
+#include "adapters/datagen/dates.h"
 #include "adapters/datagen/random.h"
 #include "adapters/legacy_store/legacy_format.h"
 #include "common/status_macros.h"

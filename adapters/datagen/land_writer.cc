@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "adapters/datagen/city.h"
+#include "adapters/datagen/dates.h"
 #include "adapters/datagen/random.h"
 #include "common/status_macros.h"
 
@@ -35,19 +36,6 @@ const char* CoOwnershipCode(CoOwnership c) {
 }
 
 }  // namespace
-
-std::string FormatDateTime(absl::CivilSecond t) {
-  return absl::StrFormat("%04d-%02d-%02d %02d:%02d:%02d", t.year(), t.month(),
-                         t.day(), t.hour(), t.minute(), t.second());
-}
-
-std::string FormatIsoDate(absl::CivilDay d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
-
-std::string FormatCompactDate(absl::CivilDay d) {
-  return absl::StrFormat("%04d%02d%02d", d.year(), d.month(), d.day());
-}
 
 absl::StatusOr<std::unique_ptr<LandWriter>> LandWriter::Create(
     legacy::SqliteDb* db) {

@@ -52,13 +52,6 @@ class LandWriter {
   int64_t title_serial_ = 0;
 };
 
-// "YYYY-MM-DD HH:MM:SS"
-std::string FormatDateTime(absl::CivilSecond t);
-// "YYYY-MM-DD"
-std::string FormatIsoDate(absl::CivilDay d);
-// "YYYYMMDD"
-std::string FormatCompactDate(absl::CivilDay d);
-
 }  // namespace datagen
 }  // namespace datarun
 

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_format.h"
 #include "adapters/datagen/city.h"
-#include "adapters/datagen/land_writer.h"
+#include "adapters/datagen/dates.h"
 #include "common/status_macros.h"
 
 namespace datarun {

@@ -2,17 +2,11 @@
 
 #include <utility>
 
+#include "adapters/datagen/dates.h"
 #include "common/status_macros.h"
 
 namespace datarun {
 namespace datagen {
-
-absl::CivilSecond SaleBuilder::TimeOn(absl::CivilDay day) {
-  return absl::CivilSecond(day.year(), day.month(), day.day(),
-                           static_cast<int>(rng_->Range(9, 16)),
-                           static_cast<int>(rng_->Range(0, 59)),
-                           static_cast<int>(rng_->Range(0, 59)));
-}
 
 absl::StatusOr<SaleOutcome> SaleBuilder::Sell(Household* seller,
                                               Household* buyer,
@@ -60,7 +54,7 @@ absl::StatusOr<SaleOutcome> SaleBuilder::Sell(Household* seller,
   absl::CivilDay registered(title.registered.year(), title.registered.month(),
                             title.registered.day());
   if (registered > signed_on - 200) {
-    title.registered = TimeOn(signed_on - rng_->Range(200, 2000));
+    title.registered = OfficeTime(*rng_, signed_on - rng_->Range(200, 2000));
   }
   title.no_seizure = true;
 
@@ -105,7 +99,7 @@ absl::StatusOr<SaleOutcome> SaleBuilder::Sell(Household* seller,
 
   absl::CivilDay transferred = paid_on + rng_->Range(1, 10);
   title.historical = true;
-  title.ended = TimeOn(transferred);
+  title.ended = OfficeTime(*rng_, transferred);
   Title bought;
   bought.unit = title.unit;
   bought.owners = contract.buyers;

@@ -50,8 +50,6 @@ class SaleBuilder {
                                    SaleStage stage);
 
  private:
-  absl::CivilSecond TimeOn(absl::CivilDay day);
-
   Random* rng_;
   City* city_;
   HousingWriter* housing_;

@@ -142,21 +142,12 @@ absl::StatusOr<std::vector<v1::Record>> DwellingCounts(
 
 absl::StatusOr<std::unique_ptr<HousingService>> HousingService::Open(
     absl::string_view store_path, int connections) {
-  ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqlitePool> pool,
-                   legacy::SqlitePool::Open(
-                       store_path, SqliteDb::Mode::kReadOnly, connections));
-  {
-    legacy::SqlitePool::Lease db = pool->Acquire();
-    for (const char* table : kTables) {
-      ASSIGN_OR_RETURN(bool present, db->HasTable(table));
-      if (!present) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("legacy store ", store_path, " has no table ", table,
-                         ": it is not a housing bureau store (see "
-                         "adapters/housing/schema.sql)"));
-      }
-    }
-  }
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<legacy::SqlitePool> pool,
+      legacy::OpenDepartmentStore(
+          store_path, kTables,
+          "a housing bureau store (see adapters/housing/schema.sql)",
+          connections));
   return std::unique_ptr<HousingService>(new HousingService(std::move(pool)));
 }
 

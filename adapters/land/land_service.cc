@@ -188,21 +188,11 @@ absl::StatusOr<std::vector<v1::Record>> Parcels(SqliteDb& db,
 
 absl::StatusOr<std::unique_ptr<LandService>> LandService::Open(
     absl::string_view store_path, int connections) {
-  ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqlitePool> pool,
-                   legacy::SqlitePool::Open(
-                       store_path, SqliteDb::Mode::kReadOnly, connections));
-  {
-    legacy::SqlitePool::Lease db = pool->Acquire();
-    for (const char* table : kTables) {
-      ASSIGN_OR_RETURN(bool present, db->HasTable(table));
-      if (!present) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("legacy store ", store_path, " has no table ", table,
-                         ": it is not a land registry store (see "
-                         "adapters/land/schema.sql)"));
-      }
-    }
-  }
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<legacy::SqlitePool> pool,
+      legacy::OpenDepartmentStore(
+          store_path, kTables,
+          "a land registry store (see adapters/land/schema.sql)", connections));
   return std::unique_ptr<LandService>(new LandService(std::move(pool)));
 }
 

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "adapters/legacy_store/legacy_format.h"
+#include "adapters/legacy_store/sqlite_db.h"
+#include "common/status_macros.h"
 
 namespace datarun {
 namespace legacy {
@@ -17,6 +19,24 @@ absl::Status BadValue(const Source& src, absl::string_view problem) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<SqlitePool>> OpenDepartmentStore(
+    absl::string_view store_path, absl::Span<const char* const> tables,
+    absl::string_view what, int connections) {
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<SqlitePool> pool,
+      SqlitePool::Open(store_path, SqliteDb::Mode::kReadOnly, connections));
+  SqlitePool::Lease db = pool->Acquire();
+  for (const char* table : tables) {
+    ASSIGN_OR_RETURN(bool present, db->HasTable(table));
+    if (!present) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("legacy store ", store_path, " has no table ", table,
+                       ": it is not ", what));
+    }
+  }
+  return pool;
+}
 
 std::string StoreKey(absl::string_view subject) {
   return absl::AsciiStrToUpper(subject);

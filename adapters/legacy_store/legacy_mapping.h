@@ -7,12 +7,15 @@
 #ifndef DATARUN_ADAPTERS_LEGACY_STORE_LEGACY_MAPPING_H_
 #define DATARUN_ADAPTERS_LEGACY_STORE_LEGACY_MAPPING_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "adapters/legacy_store/sqlite_pool.h"
 #include "adapters/legacy_store/sqlite_row.h"
 #include "adapters/sdk/record_builder.h"
 #include "datarun/v1/adapter.pb.h"
@@ -28,6 +31,16 @@ struct Source {
   absl::string_view field;
   absl::string_view column;
 };
+
+// Opens a department's legacy store read-only with `connections` pooled
+// connections and checks that it has every table of `tables`.
+// Errors: NOT_FOUND when the file does not exist; DATA_LOSS when it is not
+// SQLite; FAILED_PRECONDITION "legacy store <path> has no table <T>: it is
+// not <what>" for the first missing table (`what` e.g. "a land registry
+// store (see adapters/land/schema.sql)").
+absl::StatusOr<std::unique_ptr<SqlitePool>> OpenDepartmentStore(
+    absl::string_view store_path, absl::Span<const char* const> tables,
+    absl::string_view what, int connections);
 
 // Subjects as legacy stores hold them: identity numbers with an upper-case
 // check character 'X' (the exchange also accepts 'x').

@@ -121,20 +121,11 @@ absl::Status Certificates(SqliteDb& db, const std::string& nsrsbh,
 
 absl::StatusOr<std::unique_ptr<TaxService>> TaxService::Open(
     absl::string_view store_path, int connections) {
-  ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqlitePool> pool,
-                   legacy::SqlitePool::Open(
-                       store_path, SqliteDb::Mode::kReadOnly, connections));
-  {
-    legacy::SqlitePool::Lease db = pool->Acquire();
-    for (const char* table : kTables) {
-      ASSIGN_OR_RETURN(bool present, db->HasTable(table));
-      if (!present) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "legacy store ", store_path, " has no table ", table,
-            ": it is not a tax bureau store (see adapters/tax/schema.sql)"));
-      }
-    }
-  }
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<legacy::SqlitePool> pool,
+      legacy::OpenDepartmentStore(
+          store_path, kTables,
+          "a tax bureau store (see adapters/tax/schema.sql)", connections));
   return std::unique_ptr<TaxService>(new TaxService(std::move(pool)));
 }
 

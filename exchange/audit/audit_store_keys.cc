@@ -2,8 +2,40 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "exchange/merkle/tree.h"
 
 namespace datarun::audit {
+namespace {
+
+std::string NumberKey(absl::string_view prefix, uint64_t value) {
+  return absl::StrCat(prefix, EncodeUint64(value));
+}
+
+absl::optional<uint64_t> ParseNumberKey(absl::string_view prefix,
+                                        absl::string_view key) {
+  if (!absl::StartsWith(key, prefix)) return absl::nullopt;
+  return DecodeUint64(key.substr(prefix.size()));
+}
+
+bool IsIndexKind(char c) {
+  for (IndexKind kind : kIndexKinds) {
+    if (static_cast<char>(kind) == c) return true;
+  }
+  return false;
+}
+
+void AppendPrintable(absl::string_view bytes, std::string* out) {
+  for (char c : bytes) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out->push_back(c);
+    } else {
+      absl::StrAppendFormat(out, "\\x%02x", static_cast<unsigned char>(c));
+    }
+  }
+}
+
+}  // namespace
 
 std::string EncodeUint64(uint64_t value) {
   std::string bytes(8, '\0');
@@ -22,12 +54,97 @@ absl::optional<uint64_t> DecodeUint64(absl::string_view bytes) {
 }
 
 std::string EntryKey(uint64_t index) {
-  return absl::StrCat(kEntryKeyPrefix, EncodeUint64(index));
+  return NumberKey(kEntryKeyPrefix, index);
 }
 
 absl::optional<uint64_t> ParseEntryKey(absl::string_view key) {
-  if (!absl::StartsWith(key, kEntryKeyPrefix)) return absl::nullopt;
-  return DecodeUint64(key.substr(kEntryKeyPrefix.size()));
+  return ParseNumberKey(kEntryKeyPrefix, key);
+}
+
+std::string HashKey(uint64_t index) { return NumberKey(kHashKeyPrefix, index); }
+
+absl::optional<uint64_t> ParseHashKey(absl::string_view key) {
+  return ParseNumberKey(kHashKeyPrefix, key);
+}
+
+std::string HashName(uint64_t index) {
+  int level = 0;
+  uint64_t position = 0;
+  merkle::SplitStoredHashIndex(index, &level, &position);
+  return absl::StrCat("h/(level ", level, ", ", position, ")");
+}
+
+std::string CheckpointKey(uint64_t size) {
+  return NumberKey(kCheckpointKeyPrefix, size);
+}
+
+absl::optional<uint64_t> ParseCheckpointKey(absl::string_view key) {
+  return ParseNumberKey(kCheckpointKeyPrefix, key);
+}
+
+std::string IndexKeyPrefix(IndexKind kind, absl::string_view value) {
+  std::string prefix;
+  prefix.reserve(kIndexKeyPrefix.size() + 3 + value.size());
+  absl::StrAppend(&prefix, kIndexKeyPrefix);
+  prefix.push_back(static_cast<char>(kind));
+  prefix.push_back('/');
+  absl::StrAppend(&prefix, value, "/");
+  return prefix;
+}
+
+const std::string& IndexedValue(const v1::AuditEntry& entry, IndexKind kind) {
+  switch (kind) {
+    case IndexKind::kSubject:
+      return entry.subject_hash();
+    case IndexKind::kConsumer:
+      return entry.consumer();
+    case IndexKind::kDataset:
+      return entry.dataset();
+    case IndexKind::kPurpose:
+      return entry.purpose();
+  }
+  return entry.purpose();  // unreachable: every kind is handled above
+}
+
+std::vector<std::string> IndexKeyPrefixes(const v1::AuditEntry& entry) {
+  std::vector<std::string> prefixes;
+  prefixes.reserve(std::size(kIndexKinds));
+  for (IndexKind kind : kIndexKinds) {
+    const std::string& value = IndexedValue(entry, kind);
+    if (!value.empty()) prefixes.push_back(IndexKeyPrefix(kind, value));
+  }
+  return prefixes;
+}
+
+absl::optional<IndexKeyParts> ParseIndexKey(absl::string_view key) {
+  // "x/" kind "/" value(>= 1 byte) "/" 8 bytes
+  constexpr size_t kMinSize = 2 + 1 + 1 + 1 + 1 + 8;
+  if (key.size() < kMinSize || !absl::StartsWith(key, kIndexKeyPrefix) ||
+      !IsIndexKind(key[2]) || key[3] != '/' || key[key.size() - 9] != '/') {
+    return absl::nullopt;
+  }
+  IndexKeyParts parts;
+  parts.kind = static_cast<IndexKind>(key[2]);
+  parts.value = std::string(key.substr(4, key.size() - 4 - 9));
+  parts.index = *DecodeUint64(key.substr(key.size() - 8));
+  return parts;
+}
+
+std::string PrintableKey(absl::string_view key) {
+  std::string out;
+  for (absl::string_view prefix :
+       {kEntryKeyPrefix, kHashKeyPrefix, kCheckpointKeyPrefix}) {
+    absl::optional<uint64_t> number = ParseNumberKey(prefix, key);
+    if (number.has_value()) return absl::StrCat(prefix, *number);
+  }
+  absl::optional<IndexKeyParts> parts = ParseIndexKey(key);
+  if (parts.has_value()) {
+    AppendPrintable(key.substr(0, key.size() - 8), &out);
+    absl::StrAppend(&out, parts->index);
+    return out;
+  }
+  AppendPrintable(key, &out);
+  return out;
 }
 
 }  // namespace datarun::audit

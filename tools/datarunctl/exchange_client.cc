@@ -31,7 +31,7 @@ void ApplyStackEnv(ConnectionOptions& options) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<v1::Exchange::Stub>> ConnectToExchange(
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectChannel(
     ConnectionOptions& options) {
   ApplyStackEnv(options);
   if (options.exchange.empty()) {
@@ -61,8 +61,14 @@ absl::StatusOr<std::unique_ptr<v1::Exchange::Stub>> ConnectToExchange(
                    security::MakeChannelCredentials(files));
   grpc::ChannelArguments args = security::ChannelArgsForServerName(
       security::ExchangeServerName(options.trust_domain));
-  return v1::Exchange::NewStub(
-      grpc::CreateCustomChannel(options.exchange, credentials, args));
+  return grpc::CreateCustomChannel(options.exchange, credentials, args);
+}
+
+absl::StatusOr<std::unique_ptr<v1::Exchange::Stub>> ConnectToExchange(
+    ConnectionOptions& options) {
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
+                   ConnectChannel(options));
+  return v1::Exchange::NewStub(channel);
 }
 
 }  // namespace datarun::ctl

@@ -26,9 +26,13 @@ struct ConnectionOptions {
   int timeout_ms = 10000;
 };
 
-// Returns an Exchange stub over mTLS. INVALID_ARGUMENT when no department
-// or address can be determined; NOT_FOUND / INVALID_ARGUMENT for missing or
-// unparsable PEM files (named).
+// Returns an mTLS channel to the exchange (any of its services).
+// INVALID_ARGUMENT when no department or address can be determined;
+// NOT_FOUND / INVALID_ARGUMENT for missing or unparsable PEM files (named).
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectChannel(
+    ConnectionOptions& options);
+
+// Returns an Exchange stub over ConnectChannel(options); same errors.
 absl::StatusOr<std::unique_ptr<v1::Exchange::Stub>> ConnectToExchange(
     ConnectionOptions& options);
 

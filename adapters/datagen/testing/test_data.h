@@ -10,7 +10,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "datarun/v1/catalog.pb.h"
 #include "datarun/v1/types.pb.h"
 
 namespace datarun {
@@ -25,18 +24,12 @@ const std::string& SharedTestDataDir();
 // The demo subjects of the shared data set (demo_subjects.txt).
 const std::map<std::string, std::string>& SharedDemoSubjects();
 
-// The catalog file of the repository, parsed (not validated) once.
-const v1::Catalog& RepoCatalog();
-
-// Checks `record` against dataset `dataset_id` of RepoCatalog():
-//  - every field is declared (sub-records: declared sub-fields);
-//  - every value kind matches the declared type, or the value is empty
-//    (NULL); DECIMAL values are -?digits(.digits)?, DATE values are real
-//    YYYY-MM-DD dates; masked_value never appears;
-//  - when `all_fields`, every declared top-level field is present;
-//  - when the catalog library is built, Catalog::ValidateRecord also
-//    accepts the record.
-// Returns INVALID_ARGUMENT naming the dataset and the field.
+// Checks `record` against dataset `dataset_id` of the repository's catalog
+// file, loaded and validated once with catalog::Catalog::LoadFile:
+//  - catalog::Catalog::ValidateRecord accepts it (declared fields, value
+//    kinds matching the types, real dates, exact decimals, no masking);
+//  - when `all_fields`, every declared top-level field is present.
+// Returns the first problem (INVALID_ARGUMENT naming dataset and field).
 absl::Status CheckRecord(absl::string_view dataset_id, const v1::Record& record,
                          bool all_fields = true);
 
