@@ -87,7 +87,7 @@ case "${1:-}" in
   up) run_up ;;
   build) build ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
