@@ -320,3 +320,38 @@ TEST_F(GarbageAdapterTest, SchemaViolationsAreInternalErrorsNamingTheField) {
 
 }  // namespace
 }  // namespace datarun::testing
+
+namespace datarun::testing {
+namespace {
+
+// A broken policy file keeps the exchange process from starting, and its
+// error names the file, the line and the field.
+TEST(ExchangeStartupTest, MalformedPolicyFileIsRefusedWithFileAndLine) {
+  std::string tmpl = "/tmp/datarun_it_bad_XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  const std::string policy = tmpl + "/policy.textproto";
+  ASSERT_TRUE(WriteFileAtomically(policy,
+                                  "purposes { code: \"p\" }\n"
+                                  "grants {\n"
+                                  "  id: \"g\"\n"
+                                  "  consumer: \"tax\"\n"
+                                  "  dataset: \"land.property_title\"\n"
+                                  "  fields: \"no_such_field\"\n"
+                                  "  purposes: \"p\"\n"
+                                  "}\n")
+                  .ok());
+  local::LocalStack::Options options;
+  options.state_dir = tmpl + "/state";
+  options.bin_dir = DATARUN_BIN_DIR;
+  options.catalog_file = DATARUN_SOURCE_DIR "/deploy/local/catalog.textproto";
+  options.policy_file = policy;
+  options.households = 50;
+  auto stack = local::LocalStack::Start(options);
+  ASSERT_FALSE(stack.ok());
+  EXPECT_THAT(std::string(stack.status().message()),
+              HasSubstr("policy.textproto:6"));
+  EXPECT_THAT(std::string(stack.status().message()), HasSubstr("no_such_field"));
+}
+
+}  // namespace
+}  // namespace datarun::testing
