@@ -1,6 +1,7 @@
 #include "tools/local_stack/local_stack.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <string>
@@ -84,8 +85,18 @@ absl::Status LocalStack::PreparePki() {
 }
 
 absl::Status LocalStack::PrepareData() {
+  // Regenerate when the size or the generator changed, so a rebuilt
+  // generator never leaves stale data behind.
   const std::string marker = Path("data/.generated");
-  const std::string expected = absl::StrCat("households=", options_.households);
+  const std::string generator = options_.bin_dir + "/datarun-datagen";
+  struct stat st;
+  if (::stat(generator.c_str(), &st) != 0) {
+    return absl::NotFoundError(
+        absl::StrCat(generator, " is missing; was the project built?"));
+  }
+  const std::string expected =
+      absl::StrCat("households=", options_.households,
+                   " generator=", st.st_size, "@", st.st_mtime);
   absl::StatusOr<std::string> existing = ReadFile(marker);
   if (existing.ok() &&
       absl::StripTrailingAsciiWhitespace(*existing) == expected) {
@@ -94,10 +105,9 @@ absl::Status LocalStack::PrepareData() {
   RETURN_IF_ERROR(MakeDirs(data_dir()));
   ASSIGN_OR_RETURN(
       std::unique_ptr<Subprocess> datagen,
-      Subprocess::Start(
-          {options_.bin_dir + "/datarun-datagen", "--out=" + data_dir(),
-           absl::StrCat("--households=", options_.households)},
-          Path("logs/datagen.log")));
+      Subprocess::Start({generator, "--out=" + data_dir(),
+                         absl::StrCat("--households=", options_.households)},
+                        Path("logs/datagen.log")));
   absl::StatusOr<int> status = datagen->Wait(absl::Minutes(10));
   if (!status.ok() || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
     return absl::InternalError(absl::StrCat(
@@ -141,6 +151,11 @@ absl::Status LocalStack::WriteExchangeConfig() {
     absl::StrAppend(
         &text, "adapters { department: ", Quote(department), " address: ",
         Quote(absl::StrCat("127.0.0.1:", adapter_port(department))), " }\n");
+  }
+  for (const std::string& department : options_.consumer_departments) {
+    if (department == "audit") {
+      absl::StrAppend(&text, "audit_readers: ", Quote(department), "\n");
+    }
   }
   absl::StrAppend(&text, options_.exchange_config_extra, "\n");
   return WriteFileAtomically(exchange_config_path(), text);
