@@ -127,6 +127,31 @@ bool Authenticator::IssuedByCa(X509* cert) const {
   return false;
 }
 
+absl::StatusOr<std::string> Authenticator::CheckedSerial(
+    const std::string& pem) const {
+  {
+    absl::MutexLock lock(&verified_mu_);
+    auto it = verified_.find(pem);
+    if (it != verified_.end()) return it->second;
+  }
+  auto cert = ParseCertificatePem(pem, "client certificate");
+  if (!cert.ok()) return Refuse(cert.status().message());
+  auto serial = SerialToHex(X509_get0_serialNumber(cert->get()));
+  if (!serial.ok()) {
+    return Refuse(absl::StrCat("client certificate has an unusable serial: ",
+                               serial.status().message()));
+  }
+  if (!IssuedByCa(cert->get())) {
+    return Refuse(absl::StrCat("client certificate (serial ", *serial,
+                               ") is not issued by the CA in ",
+                               options_.ca_cert_path));
+  }
+  absl::MutexLock lock(&verified_mu_);
+  if (verified_.size() >= kMaxVerifiedCertificates) verified_.clear();
+  verified_.emplace(pem, *serial);
+  return *serial;
+}
+
 absl::StatusOr<PeerIdentity> Authenticator::Authenticate(
     const grpc::AuthContext& context) const {
   std::vector<grpc::string_ref> pems =
@@ -136,20 +161,8 @@ absl::StatusOr<PeerIdentity> Authenticator::Authenticate(
         "no client certificate: call over mutual TLS with a department "
         "certificate");
   }
-  auto cert = ParseCertificatePem(ToString(pems[0]), "client certificate");
-  if (!cert.ok()) return Refuse(cert.status().message());
   PeerIdentity peer;
-  auto serial = SerialToHex(X509_get0_serialNumber(cert->get()));
-  if (!serial.ok()) {
-    return Refuse(absl::StrCat("client certificate has an unusable serial: ",
-                               serial.status().message()));
-  }
-  peer.serial_hex = *std::move(serial);
-  if (!IssuedByCa(cert->get())) {
-    return Refuse(absl::StrCat("client certificate (serial ", peer.serial_hex,
-                               ") is not issued by the CA in ",
-                               options_.ca_cert_path));
-  }
+  ASSIGN_OR_RETURN(peer.serial_hex, CheckedSerial(ToString(pems[0])));
 
   std::vector<std::string> ids = PeerSpiffeIds(context);
   if (ids.empty()) {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -104,6 +105,10 @@ class Authenticator {
   bool IsRevoked(const std::string& serial_hex) const;
   // OK when `cert` was signed by one of the CA certificates.
   bool IssuedByCa(X509* cert) const;
+  // The serial of the client certificate `pem` after checking that the CA
+  // issued it; remembered per certificate so that repeated calls on a
+  // connection do not parse and verify it again. Refusal status otherwise.
+  absl::StatusOr<std::string> CheckedSerial(const std::string& pem) const;
 
   const Options options_;
   std::string ca_pem_;
@@ -115,6 +120,13 @@ class Authenticator {
   // Content of the CRL file when last read ("" when unreadable).
   mutable std::string crl_pem_ ABSL_GUARDED_BY(mu_);
   mutable absl::Time next_crl_check_ ABSL_GUARDED_BY(mu_);
+
+  // Certificates (PEM) already verified as issued by the CA -> serial.
+  // Bounded: cleared when it reaches kMaxVerifiedCertificates.
+  static constexpr size_t kMaxVerifiedCertificates = 4096;
+  mutable absl::Mutex verified_mu_;
+  mutable absl::flat_hash_map<std::string, std::string> verified_
+      ABSL_GUARDED_BY(verified_mu_);
 };
 
 }  // namespace security
