@@ -5,6 +5,7 @@
 #   ./run.sh test    install what is missing, build, run every test (ctest)
 #   ./run.sh up      build and run the local stack until Ctrl-C
 #   ./run.sh build   install what is missing and build
+#   ./run.sh bench   build, run the benchmark scenarios (bench/run_bench.sh; --long)
 #
 # Environment: BUILD_DIR (default build), STATE_DIR (default .state),
 # HOUSEHOLDS (synthetic data size, default 10000), JOBS (default nproc).
@@ -86,8 +87,12 @@ case "${1:-}" in
   test) run_tests ;;
   up) run_up ;;
   build) build ;;
+  bench)
+    build
+    BUILD_DIR="$BUILD_DIR" bash bench/run_bench.sh "${@:2}"
+    ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

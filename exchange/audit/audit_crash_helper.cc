@@ -1,6 +1,7 @@
-// Test helper for rocksdb_audit_sink_test: appends entries to the audit log
-// at argv[1] from several threads until killed, writing "<index> <request
-// id>\n" to stdout for every acknowledged entry (after the acknowledgement).
+// Test helper for audit_log_crash_test: appends entries to the audit log at
+// argv[1] (signing key argv[2], origin "crash.test/audit", synced writes)
+// from several threads until killed, writing "<index> <request id>\n" to
+// stdout for every acknowledged entry (after the acknowledgement).
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,18 +10,21 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "exchange/audit/rocksdb_audit_sink.h"
+#include "exchange/audit/audit_log.h"
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s AUDIT_DIR\n", argv[0]);
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s AUDIT_DIR SIGNING_KEY_FILE\n", argv[0]);
     return 2;
   }
-  datarun::audit::RocksDbAuditSink::Options options;
+  datarun::audit::AuditLog::Options options;
   options.path = argv[1];
-  auto sink = datarun::audit::RocksDbAuditSink::Open(options);
-  if (!sink.ok()) {
-    std::fprintf(stderr, "%s\n", sink.status().ToString().c_str());
+  options.signing_key_file = argv[2];
+  options.origin = "crash.test/audit";
+  options.checkpoint_interval = absl::Milliseconds(5);
+  auto log = datarun::audit::AuditLog::Open(options);
+  if (!log.ok()) {
+    std::fprintf(stderr, "%s\n", log.status().ToString().c_str());
     return 1;
   }
   std::vector<std::thread> threads;
@@ -30,7 +34,8 @@ int main(int argc, char** argv) {
         datarun::v1::AuditEntry entry;
         entry.set_request_id(absl::StrCat("crash-", t, "-", i));
         entry.set_consumer("tax");
-        auto receipt = (*sink)->AppendAndWait(entry);
+        entry.set_subject_hash(absl::StrCat("subject-", i % 7));
+        auto receipt = (*log)->AppendAndWait(entry);
         if (!receipt.ok()) _exit(3);
         std::string line =
             absl::StrCat(receipt->index, " ", entry.request_id(), "\n");

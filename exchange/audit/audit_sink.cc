@@ -12,6 +12,8 @@ v1::AuditReceipt ToProto(const AuditReceipt& receipt) {
   proto.set_entry_index(receipt.index);
   proto.set_entry_digest(receipt.entry_digest_hex);
   proto.set_logged_at_micros(absl::ToUnixMicros(receipt.logged_at));
+  proto.set_tree_size(receipt.tree_size);
+  proto.set_checkpoint(receipt.checkpoint_note);
   return proto;
 }
 

@@ -21,6 +21,12 @@ struct AuditReceipt {
   std::string entry_digest_hex;
   // When the entry was made durable.
   absl::Time logged_at;
+  // Size of the Merkle tree after the batch holding the entry: the entry is
+  // leaf `index` of every tree of at least this size.
+  uint64_t tree_size = 0;
+  // The C2SP signed checkpoint note of that tree (see
+  // exchange/audit/stored_checkpoint.h); empty from sinks without one.
+  std::string checkpoint_note;
 };
 
 // Returns `receipt` as the public datarun.v1.AuditReceipt message.

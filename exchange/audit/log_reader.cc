@@ -40,9 +40,9 @@ absl::StatusOr<std::vector<merkle::Hash>> LogReader::ReadHashes(
     absl::StatusOr<merkle::Hash> hash = merkle::HashFromBytes(
         absl::string_view(values[i].data(), values[i].size()));
     if (!hash.ok()) {
-      return absl::DataLossError(absl::StrCat(
-          "audit log ", path_, ": hash ", HashName(indexes[i]), " holds ",
-          values[i].size(), " bytes instead of 32"));
+      return absl::DataLossError(
+          absl::StrCat("audit log ", path_, ": hash ", HashName(indexes[i]),
+                       " holds ", values[i].size(), " bytes instead of 32"));
     }
     hashes.push_back(*hash);
   }
@@ -67,17 +67,17 @@ absl::StatusOr<std::vector<v1::AuditEntry>> LogReader::ReadEntries(
     v1::AuditEntry entry;
     if (!entry.ParseFromArray(it->value().data(),
                               static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat(
-          "audit log ", path_, ": entry ", expected, " cannot be parsed"));
+      return absl::DataLossError(absl::StrCat("audit log ", path_, ": entry ",
+                                              expected, " cannot be parsed"));
     }
     entries.push_back(std::move(entry));
     ++expected;
   }
-  RETURN_IF_ERROR(FromRocksStatus(
-      it->status(), absl::StrCat("read audit log ", path_)));
+  RETURN_IF_ERROR(
+      FromRocksStatus(it->status(), absl::StrCat("read audit log ", path_)));
   if (expected != end) {
-    return absl::DataLossError(absl::StrCat("audit log ", path_, ": entry ",
-                                            expected, " is missing"));
+    return absl::DataLossError(
+        absl::StrCat("audit log ", path_, ": entry ", expected, " is missing"));
   }
   return entries;
 }
@@ -109,8 +109,8 @@ absl::StatusOr<std::vector<v1::AuditEntry>> LogReader::ReadEntriesAt(
         absl::StrCat("audit log ", path_, ": read entry ", indexes[i])));
     if (!entries[i].ParseFromArray(values[i].data(),
                                    static_cast<int>(values[i].size()))) {
-      return absl::DataLossError(absl::StrCat(
-          "audit log ", path_, ": entry ", indexes[i], " cannot be parsed"));
+      return absl::DataLossError(absl::StrCat("audit log ", path_, ": entry ",
+                                              indexes[i], " cannot be parsed"));
     }
   }
   return entries;
@@ -158,9 +158,9 @@ absl::StatusOr<SignedCheckpoint> LogReader::ReadLatestCheckpoint() const {
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(),
                                std::string(kLatestCheckpointKey), &value);
   if (s.IsNotFound()) {
-    return absl::DataLossError(absl::StrCat(
-        "audit log ", path_, ": the latest checkpoint (",
-        kLatestCheckpointKey, ") is missing"));
+    return absl::DataLossError(
+        absl::StrCat("audit log ", path_, ": the latest checkpoint (",
+                     kLatestCheckpointKey, ") is missing"));
   }
   RETURN_IF_ERROR(FromRocksStatus(
       s, absl::StrCat("read the latest checkpoint of audit log ", path_)));

@@ -119,8 +119,8 @@ absl::Status JoinIndexes(std::vector<std::unique_ptr<Cursor>>& cursors,
     bool aligned = true;
     for (auto& cursor : cursors) {
       if (!cursor->SeekAtLeast(c)) {
-        return FromRocksStatus(cursor->status(),
-                               absl::StrCat("search audit log ", reader.path()));
+        return FromRocksStatus(
+            cursor->status(), absl::StrCat("search audit log ", reader.path()));
       }
       if (cursor->index() > c) {
         c = cursor->index();
@@ -169,9 +169,9 @@ absl::Status ScanEntries(rocksdb::DB* db, const LogReader& reader,
     v1::AuditEntry entry;
     if (!entry.ParseFromArray(it->value().data(),
                               static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat(
-          "audit log ", reader.path(), ": entry ", expected,
-          " cannot be parsed"));
+      return absl::DataLossError(absl::StrCat("audit log ", reader.path(),
+                                              ": entry ", expected,
+                                              " cannot be parsed"));
     }
     if (!range.Contains(entry.time_micros())) continue;
     if (found->indexes.size() == static_cast<size_t>(query.limit)) {
@@ -184,9 +184,8 @@ absl::Status ScanEntries(rocksdb::DB* db, const LogReader& reader,
   RETURN_IF_ERROR(FromRocksStatus(
       it->status(), absl::StrCat("search audit log ", reader.path())));
   if (expected != size) {
-    return absl::DataLossError(absl::StrCat("audit log ", reader.path(),
-                                            ": entry ", expected,
-                                            " is missing"));
+    return absl::DataLossError(absl::StrCat(
+        "audit log ", reader.path(), ": entry ", expected, " is missing"));
   }
   return absl::OkStatus();
 }
@@ -209,9 +208,9 @@ absl::Status CheckHit(const LogReader& reader, const SearchQuery& query,
         IndexedValue(entry, kind), "')"));
   }
   if (!range.Contains(entry.time_micros())) {
-    return absl::DataLossError(absl::StrCat(
-        "audit log ", reader.path(), ": the index keys of entry ", index,
-        " hold another time than the entry"));
+    return absl::DataLossError(
+        absl::StrCat("audit log ", reader.path(), ": the index keys of entry ",
+                     index, " hold another time than the entry"));
   }
   return absl::OkStatus();
 }

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/random/random.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -74,7 +75,10 @@ void QueryProcessor::Query(const std::string& consumer,
   entry.set_consumer(consumer);
   entry.set_on_behalf_of(request.context().on_behalf_of());
   entry.set_dataset(request.dataset());
-  entry.set_subject_hash(options_.subject_hasher->Hash(request.subject()));
+  // Hash the canonical spelling (a lowercase check character "x" is the same
+  // number), so "who accessed my data" finds every entry.
+  entry.set_subject_hash(
+      options_.subject_hasher->Hash(absl::AsciiStrToUpper(request.subject())));
   for (const std::string& field : request.fields()) {
     entry.add_fields_requested(field);
   }
@@ -238,6 +242,8 @@ void QueryProcessor::AuditAndFinish(std::shared_ptr<Call> call,
           out->set_entry_index(receipt->index);
           out->set_entry_digest(receipt->entry_digest_hex);
           out->set_logged_at_micros(absl::ToUnixMicros(receipt->logged_at));
+          out->set_tree_size(receipt->tree_size);
+          out->set_checkpoint(receipt->checkpoint_note);
         }
         call->done(std::move(result));
       });

@@ -244,6 +244,13 @@ TEST_F(QueryProcessorTest, AllowedQueryReleasesOnlyGrantedFieldsAfterAuditing) {
   EXPECT_EQ(entries[0].DebugString().find(kSubject), std::string::npos);
 }
 
+TEST_F(QueryProcessorTest, LowercaseCheckCharacterIsAuditedUnderTheSameHash) {
+  v1::QueryRequest request = Request({"area"});
+  request.set_subject("11010519491231002x");
+  ASSERT_TRUE(Run(request).ok());
+  EXPECT_EQ(audit_.entries()[0].subject_hash(), hasher_->Hash(kSubject));
+}
+
 TEST_F(QueryProcessorTest, DeniedQueryIsAuditedAndNeverFetched) {
   auto result = Run(Request({"certificate_no", "mortgage_holder"}));
   EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);

@@ -40,10 +40,9 @@ absl::StatusOr<AuditAccess> AuditAccess::Create(
       access.subject_readers_.insert(department);
     }
   }
-  access.audit_reader_list_ =
-      options.audit_readers.empty()
-          ? "none configured"
-          : absl::StrJoin(options.audit_readers, ", ");
+  access.audit_reader_list_ = options.audit_readers.empty()
+                                  ? "none configured"
+                                  : absl::StrJoin(options.audit_readers, ", ");
   return access;
 }
 
@@ -53,21 +52,21 @@ bool AuditAccess::IsAuditReader(absl::string_view department) const {
 
 absl::Status AuditAccess::CheckListEntries(absl::string_view caller) const {
   if (IsAuditReader(caller)) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      "ListEntries: only audit readers (", audit_reader_list_,
-      ") may list the whole log; department '", caller,
-      "' can search its own accesses with SearchEntries"));
+  return absl::PermissionDeniedError(
+      absl::StrCat("ListEntries: only audit readers (", audit_reader_list_,
+                   ") may list the whole log; department '", caller,
+                   "' can search its own accesses with SearchEntries"));
 }
 
 absl::StatusOr<std::string> AuditAccess::SearchConsumer(
     absl::string_view caller, absl::string_view requested) const {
   if (IsAuditReader(caller)) return std::string(requested);
   if (requested.empty() || requested == caller) return std::string(caller);
-  return absl::PermissionDeniedError(absl::StrCat(
-      "SearchEntries: department '", caller,
-      "' may search only its own accesses (consumer '", caller,
-      "'), not those of '", requested, "'; only audit readers (",
-      audit_reader_list_, ") may search every consumer"));
+  return absl::PermissionDeniedError(
+      absl::StrCat("SearchEntries: department '", caller,
+                   "' may search only its own accesses (consumer '", caller,
+                   "'), not those of '", requested, "'; only audit readers (",
+                   audit_reader_list_, ") may search every consumer"));
 }
 
 absl::Status AuditAccess::CheckSubjectAccess(absl::string_view caller) const {

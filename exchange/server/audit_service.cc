@@ -27,9 +27,9 @@ absl::StatusOr<int> Limit(absl::string_view field, int32_t value, int def,
                           int max) {
   if (value == 0) return def;
   if (value < 0 || value > max) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": ", value, " is out of range; ask for 1 to ", max,
-        " (0 means ", def, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", value, " is out of range; ask for 1 to ", max,
+                     " (0 means ", def, ")"));
   }
   return value;
 }
@@ -50,16 +50,16 @@ void ToProto(const audit::SignedCheckpoint& checkpoint,
              v1::SignedCheckpoint* out) {
   out->set_note(checkpoint.note);
   out->set_tree_size(checkpoint.checkpoint.size);
-  out->set_root_hash(std::string(merkle::HashBytes(checkpoint.checkpoint.root)));
+  out->set_root_hash(
+      std::string(merkle::HashBytes(checkpoint.checkpoint.root)));
   out->set_published_at_micros(absl::ToUnixMicros(checkpoint.published_at));
 }
 
 absl::Status TreeSizeBeyond(absl::string_view field, uint64_t size,
                             uint64_t latest) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, ": ", size,
-                   " is beyond the latest signed checkpoint (tree size ",
-                   latest, ")"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, ": ", size, " is beyond the latest signed checkpoint (tree size ",
+      latest, ")"));
 }
 
 }  // namespace
@@ -72,9 +72,9 @@ absl::StatusOr<std::unique_ptr<AuditService>> AuditService::Create(
         "AuditService needs the audit log, the subject hasher and the "
         "authenticator");
   }
-  ASSIGN_OR_RETURN(AuditAccess access,
-                   AuditAccess::Create(options.access,
-                                       options.known_departments));
+  ASSIGN_OR_RETURN(
+      AuditAccess access,
+      AuditAccess::Create(options.access, options.known_departments));
   return std::unique_ptr<AuditService>(
       new AuditService(options, std::move(access)));
 }
@@ -164,15 +164,14 @@ grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
     grpc::CallbackServerContext* context,
     const v1::GetInclusionProofRequest* request,
     v1::GetInclusionProofResponse* response) {
-  return Run(context, "GetInclusionProof",
-             [this, request, response](const std::string&, LogLine& line) {
-               line.Int("entry_index",
-                        static_cast<int64_t>(request->entry_index()));
-               absl::Status status = DoGetInclusionProof(*request, response);
-               line.Int("tree_size",
-                        static_cast<int64_t>(response->tree_size()));
-               return status;
-             });
+  return Run(
+      context, "GetInclusionProof",
+      [this, request, response](const std::string&, LogLine& line) {
+        line.Int("entry_index", static_cast<int64_t>(request->entry_index()));
+        absl::Status status = DoGetInclusionProof(*request, response);
+        line.Int("tree_size", static_cast<int64_t>(response->tree_size()));
+        return status;
+      });
 }
 
 grpc::ServerUnaryReactor* AuditService::GetConsistencyProof(
@@ -191,14 +190,14 @@ grpc::ServerUnaryReactor* AuditService::GetConsistencyProof(
 grpc::ServerUnaryReactor* AuditService::ListEntries(
     grpc::CallbackServerContext* context, const v1::ListEntriesRequest* request,
     v1::ListEntriesResponse* response) {
-  return Run(context, "ListEntries",
-             [this, request, response](const std::string& caller,
-                                       LogLine& line) {
-               line.Int("begin", static_cast<int64_t>(request->begin()));
-               absl::Status status = DoListEntries(caller, *request, response);
-               line.Int("entries", response->entries_size());
-               return status;
-             });
+  return Run(
+      context, "ListEntries",
+      [this, request, response](const std::string& caller, LogLine& line) {
+        line.Int("begin", static_cast<int64_t>(request->begin()));
+        absl::Status status = DoListEntries(caller, *request, response);
+        line.Int("entries", response->entries_size());
+        return status;
+      });
 }
 
 grpc::ServerUnaryReactor* AuditService::SearchEntries(
@@ -217,8 +216,8 @@ grpc::ServerUnaryReactor* AuditService::SearchEntries(
         if (request->from_micros() != 0 && request->to_micros() != 0 &&
             request->from_micros() > request->to_micros()) {
           return absl::InvalidArgumentError(absl::StrCat(
-              "from_micros (", request->from_micros(),
-              ") is after to_micros (", request->to_micros(), ")"));
+              "from_micros (", request->from_micros(), ") is after to_micros (",
+              request->to_micros(), ")"));
         }
         audit::AuditLog::SearchQuery query;
         query.consumer = std::move(consumer);
@@ -298,8 +297,8 @@ absl::Status AuditService::DoGetInclusionProof(
   ASSIGN_OR_RETURN(audit::SignedCheckpoint latest,
                    options_.log->LatestCheckpoint());
   const uint64_t latest_size = latest.checkpoint.size;
-  const uint64_t size = request.tree_size() == 0 ? latest_size
-                                                 : request.tree_size();
+  const uint64_t size =
+      request.tree_size() == 0 ? latest_size : request.tree_size();
   if (size > latest_size) return TreeSizeBeyond("tree_size", size, latest_size);
   if (request.entry_index() >= size) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -352,8 +351,8 @@ absl::Status AuditService::DoListEntries(const std::string& caller,
                                          const v1::ListEntriesRequest& request,
                                          v1::ListEntriesResponse* response) {
   RETURN_IF_ERROR(access_.CheckListEntries(caller));
-  ASSIGN_OR_RETURN(int limit, Limit("limit", request.limit(), kDefaultEntries,
-                                    kMaxEntries));
+  ASSIGN_OR_RETURN(
+      int limit, Limit("limit", request.limit(), kDefaultEntries, kMaxEntries));
   ASSIGN_OR_RETURN(audit::SignedCheckpoint latest,
                    options_.log->LatestCheckpoint());
   const uint64_t latest_size = latest.checkpoint.size;
@@ -397,14 +396,15 @@ absl::Status AuditService::SearchPage(
   ASSIGN_OR_RETURN(audit::SignedCheckpoint latest,
                    options_.log->LatestCheckpoint());
   const uint64_t size = latest.checkpoint.size;
-  uint64_t next = size;
+  // Where the next page starts; 0 when there is nothing more to find.
+  uint64_t next = 0;
   std::vector<audit::AuditLog::Hit> hits;
   if (query.start_index < size) {
     ASSIGN_OR_RETURN(hits, options_.log->Search(query, &next));
   }
   for (audit::AuditLog::Hit& hit : hits) {
     if (hit.index >= size) {
-      next = hit.index;
+      next = hit.index;  // Appended after `latest`: for the next page.
       break;
     }
     v1::ProvedEntry* out = entries->Add();
@@ -413,9 +413,7 @@ absl::Status AuditService::SearchPage(
     RETURN_IF_ERROR(AddProof(hit.index, size, out));
   }
   ToProto(latest, checkpoint);
-  // A short page means the search reached the end of the log.
-  const bool more = static_cast<int>(hits.size()) >= query.limit || next < size;
-  if (more && next > query.start_index) {
+  if (next != 0) {
     *next_page_token = absl::StrCat(next);
   } else {
     next_page_token->clear();

@@ -100,6 +100,14 @@ absl::StatusOr<v1::ExchangeConfig> LoadExchangeConfig(absl::string_view path) {
     }
     if (limit.value == 0) (limits->*limit.set)(limit.fallback);
   }
+  if (config.checkpoint_interval_ms() < 0) {
+    return Invalid(f, config, {{"checkpoint_interval_ms", -1}},
+                   "checkpoint_interval_ms",
+                   "must not be negative (0 means the default, 10000)");
+  }
+  if (config.checkpoint_interval_ms() == 0) {
+    config.set_checkpoint_interval_ms(10000);
+  }
   if (limits->default_deadline_ms() > limits->max_deadline_ms()) {
     return Invalid(f, config, {{"limits", -1}, {"default_deadline_ms", -1}},
                    "limits.default_deadline_ms",
@@ -115,6 +123,12 @@ absl::StatusOr<v1::ExchangeConfig> LoadExchangeConfig(absl::string_view path) {
   resolve(config.mutable_policy_file());
   resolve(config.mutable_audit_dir());
   resolve(config.mutable_audit_key_file());
+  if (config.audit_signing_key_file().empty()) {
+    config.set_audit_signing_key_file(
+        ResolvePath(config.audit_key_file(), "audit-signing.key"));
+  } else {
+    resolve(config.mutable_audit_signing_key_file());
+  }
   return config;
 }
 

@@ -34,10 +34,13 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   RETURN_IF_ERROR(MakeDirs(config.audit_dir()));
   ASSIGN_OR_RETURN(server->hasher_,
                    audit::SubjectHasher::OpenOrCreate(config.audit_key_file()));
-  audit::RocksDbAuditSink::Options audit_options;
+  audit::AuditLog::Options audit_options;
   audit_options.path = config.audit_dir();
-  ASSIGN_OR_RETURN(server->audit_,
-                   audit::RocksDbAuditSink::Open(audit_options));
+  audit_options.signing_key_file = config.audit_signing_key_file();
+  audit_options.origin = absl::StrCat(config.trust_domain(), "/audit");
+  audit_options.checkpoint_interval =
+      absl::Milliseconds(config.checkpoint_interval_ms());
+  ASSIGN_OR_RETURN(server->audit_, audit::AuditLog::Open(audit_options));
 
   ASSIGN_OR_RETURN(
       std::shared_ptr<grpc::ChannelCredentials> channel_credentials,
@@ -76,6 +79,16 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
       absl::Milliseconds(config.limits().max_deadline_ms());
   server->service_ = std::make_unique<ExchangeService>(service_options);
 
+  AuditService::Options audit_service_options;
+  audit_service_options.log = server->audit_.get();
+  audit_service_options.subject_hasher = server->hasher_.get();
+  audit_service_options.authenticator = server->authenticator_.get();
+  audit_service_options.access.audit_readers.assign(
+      config.audit_readers().begin(), config.audit_readers().end());
+  audit_service_options.known_departments = server->catalog_->DepartmentIds();
+  ASSIGN_OR_RETURN(server->audit_service_,
+                   AuditService::Create(audit_service_options));
+
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> server_credentials,
                    security::MakeServerCredentials(config.tls()));
   grpc::EnableDefaultHealthCheckService(true);
@@ -85,6 +98,7 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
                            &server->port_);
   builder.SetMaxReceiveMessageSize(config.limits().max_request_bytes());
   builder.RegisterService(server->service_.get());
+  builder.RegisterService(server->audit_service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

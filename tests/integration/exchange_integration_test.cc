@@ -3,13 +3,14 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/file_util.h"
-#include "exchange/audit/rocksdb_audit_sink.h"
+#include "exchange/audit/audit_log.h"
 #include "exchange/security/dev_pki.h"
 #include "exchange/security/dev_pki_testing.h"
 #include "gmock/gmock.h"
@@ -274,9 +275,11 @@ TEST_F(ExchangeIntegrationTest,
       Query(*housing, "registry.marriage", seller, kDeedTax, {}, &denied).ok());
   StopStack();
 
-  audit::RocksDbAuditSink::Options options;
+  audit::AuditLog::Options options;
   options.path = stack().audit_dir() + "/log";
-  auto sink = audit::RocksDbAuditSink::Open(options);
+  options.signing_key_file = stack().audit_dir() + "/audit-signing.key";
+  options.origin = "datarun.local/audit";
+  auto sink = audit::AuditLog::Open(options);
   ASSERT_TRUE(sink.ok()) << sink.status();
   ASSERT_EQ((*sink)->size(), 2u);
   auto entries = (*sink)->Read(0, 2);
@@ -286,6 +289,9 @@ TEST_F(ExchangeIntegrationTest,
   EXPECT_EQ((*entries)[0].consumer(), "housing");
   EXPECT_EQ((*entries)[0].record_digest().size(), 64u);
   EXPECT_EQ(allowed.receipt().entry_index(), 0u);
+  EXPECT_GE(allowed.receipt().tree_size(), 1u);
+  EXPECT_THAT(allowed.receipt().checkpoint(),
+              HasSubstr("\n\xE2\x80\x94 datarun.local/audit "));
   EXPECT_EQ((*entries)[1].decision(), v1::AUDIT_DECISION_DENY);
   EXPECT_EQ((*entries)[1].status_code(), "PERMISSION_DENIED");
   EXPECT_EQ((*entries)[0].subject_hash(), (*entries)[1].subject_hash());
@@ -351,6 +357,8 @@ TEST(ExchangeStartupTest, MalformedPolicyFileIsRefusedWithFileAndLine) {
   EXPECT_THAT(std::string(stack.status().message()),
               HasSubstr("policy.textproto:6"));
   EXPECT_THAT(std::string(stack.status().message()), HasSubstr("no_such_field"));
+  std::error_code ignored;
+  std::filesystem::remove_all(tmpl, ignored);
 }
 
 }  // namespace

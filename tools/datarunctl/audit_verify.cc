@@ -25,8 +25,8 @@ absl::StatusOr<std::vector<merkle::Hash>> ToHashes(absl::string_view what,
     absl::StatusOr<merkle::Hash> hash = merkle::HashFromBytes(list[i]);
     if (!hash.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(what, ": proof hash ", i, " is ",
-                       list[i].size(), " bytes, not ", merkle::kHashSize));
+          absl::StrCat(what, ": proof hash ", i, " is ", list[i].size(),
+                       " bytes, not ", merkle::kHashSize));
     }
     hashes.push_back(*hash);
   }
@@ -55,10 +55,10 @@ absl::StatusOr<checkpoint::Checkpoint> OpenCheckpoint(
                    OpenCheckpointNote(signed_checkpoint.note(), verifier));
   if (checkpoint.size != signed_checkpoint.tree_size() ||
       merkle::HashBytes(checkpoint.root) != signed_checkpoint.root_hash()) {
-    return absl::DataLossError(absl::StrCat(
-        "checkpoint: the signed note says tree size ", checkpoint.size,
-        " but the message carries tree_size ", signed_checkpoint.tree_size(),
-        " or another root_hash"));
+    return absl::DataLossError(
+        absl::StrCat("checkpoint: the signed note says tree size ",
+                     checkpoint.size, " but the message carries tree_size ",
+                     signed_checkpoint.tree_size(), " or another root_hash"));
   }
   return checkpoint;
 }
@@ -72,7 +72,8 @@ absl::Status VerifyInclusion(uint64_t index, absl::string_view leaf_hash,
         absl::StrCat("entry ", index, ": leaf hash is ", leaf_hash.size(),
                      " bytes, not ", merkle::kHashSize));
   }
-  ASSIGN_OR_RETURN(std::vector<merkle::Hash> hashes, ToHashes(absl::StrCat("entry ", index), proof));
+  ASSIGN_OR_RETURN(std::vector<merkle::Hash> hashes,
+                   ToHashes(absl::StrCat("entry ", index), proof));
   return Prefix(absl::StrCat("entry ", index, ": "),
                 merkle::VerifyInclusion(checkpoint.size, index, *leaf, hashes,
                                         checkpoint.root));
@@ -93,8 +94,8 @@ absl::Status VerifyProvedEntry(const v1::ProvedEntry& entry,
 absl::Status VerifyConsistency(const checkpoint::Checkpoint& older,
                                const checkpoint::Checkpoint& newer,
                                const HashList& proof) {
-  const std::string what = absl::StrCat("checkpoints of sizes ", older.size,
-                                        " and ", newer.size);
+  const std::string what =
+      absl::StrCat("checkpoints of sizes ", older.size, " and ", newer.size);
   ASSIGN_OR_RETURN(std::vector<merkle::Hash> hashes, ToHashes(what, proof));
   return Prefix(absl::StrCat(what, ": "),
                 merkle::VerifyConsistency(older.size, newer.size, older.root,

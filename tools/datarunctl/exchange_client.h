@@ -3,6 +3,8 @@
 #ifndef DATARUN_TOOLS_DATARUNCTL_EXCHANGE_CLIENT_H_
 #define DATARUN_TOOLS_DATARUNCTL_EXCHANGE_CLIENT_H_
 
+#include <grpcpp/channel.h>
+
 #include <memory>
 #include <string>
 

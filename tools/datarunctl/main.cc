@@ -3,6 +3,7 @@
 //   datarunctl pki init|issue|revoke|list ...
 //   datarunctl [--as=DEPT] catalog list|describe ...
 //   datarunctl --as=DEPT query <dataset> <subject> --purpose=CODE ...
+//   datarunctl audit verify|proof|search|who-accessed|export ...
 //
 // Human-readable output by default, --json for the protobuf JSON mapping.
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_split.h"
+#include "tools/datarunctl/audit_command.h"
 #include "tools/datarunctl/commands.h"
 #include "tools/datarunctl/pki_command.h"
 
@@ -37,6 +39,22 @@ ABSL_FLAG(std::string, case_id, "", "query: case id.");
 ABSL_FLAG(std::string, official, "", "query: official acting (on behalf of).");
 ABSL_FLAG(std::string, request_id, "", "query: request id for tracing.");
 ABSL_FLAG(std::string, owner, "", "catalog list: only this owner department.");
+ABSL_FLAG(std::string, dir, "",
+          "audit verify: audit log directory (default <state>/audit/log).");
+ABSL_FLAG(std::string, verifier_key, "",
+          "audit: trusted checkpoint verifier key, or a file holding it.");
+ABSL_FLAG(uint64_t, tree_size, 0,
+          "audit proof: tree size to prove in (default: latest checkpoint).");
+ABSL_FLAG(std::string, consumer, "", "audit search: consumer department.");
+ABSL_FLAG(std::string, dataset, "", "audit search: dataset id.");
+ABSL_FLAG(std::string, from, "",
+          "audit search: from time (RFC 3339 or YYYY-MM-DD); audit export: "
+          "first entry index.");
+ABSL_FLAG(std::string, to, "",
+          "audit search: to time (exclusive); audit export: end index "
+          "(exclusive).");
+ABSL_FLAG(int, limit, 1000, "audit search/who-accessed: most entries shown.");
+ABSL_FLAG(std::string, out, "", "audit export: output file (JSON lines).");
 
 namespace {
 
@@ -48,7 +66,13 @@ constexpr char kUsage[] =
     "  catalog describe <dataset>          one dataset's schema\n"
     "  query <dataset> <subject> --purpose=CODE [--fields=a,b] [--case_id=C]\n"
     "        [--official=ID]               read shared data (needs "
-    "--as=DEPT)\n";
+    "--as=DEPT)\n"
+    "  audit verify [--dir=DIR] [--verifier_key=KEY]   check the audit log "
+    "offline\n"
+    "  audit proof <index> [--tree_size=N]  prove one entry is in the log\n"
+    "  audit search [--consumer --dataset --purpose --from --to]\n"
+    "  audit who-accessed <identity number> a citizen's access report\n"
+    "  audit export [--from=I] [--to=J] --out=FILE  entries with proofs\n";
 
 }  // namespace
 
@@ -94,6 +118,21 @@ int main(int argc, char** argv) {
   }
   if (command == "query") {
     return datarun::ctl::RunQueryCommand(args, context, std::cout, std::cerr);
+  }
+  if (command == "audit") {
+    datarun::ctl::AuditFlags audit;
+    audit.dir = absl::GetFlag(FLAGS_dir);
+    audit.verifier_key = absl::GetFlag(FLAGS_verifier_key);
+    audit.tree_size = absl::GetFlag(FLAGS_tree_size);
+    audit.consumer = absl::GetFlag(FLAGS_consumer);
+    audit.dataset = absl::GetFlag(FLAGS_dataset);
+    audit.purpose = absl::GetFlag(FLAGS_purpose);
+    audit.from = absl::GetFlag(FLAGS_from);
+    audit.to = absl::GetFlag(FLAGS_to);
+    audit.limit = absl::GetFlag(FLAGS_limit);
+    audit.out = absl::GetFlag(FLAGS_out);
+    return datarun::ctl::RunAuditCommand(args, context, audit, std::cout,
+                                         std::cerr);
   }
   std::cerr << "datarunctl: unknown command '" << command << "'\n" << kUsage;
   return 2;

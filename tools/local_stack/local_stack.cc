@@ -146,7 +146,9 @@ absl::Status LocalStack::WriteExchangeConfig() {
       "catalog_file: ", Quote(options_.catalog_file), "\n",
       "policy_file: ", Quote(options_.policy_file), "\n",
       "audit_dir: ", Quote(audit_dir() + "/log"), "\n",
-      "audit_key_file: ", Quote(audit_dir() + "/audit.key"), "\n");
+      "audit_key_file: ", Quote(audit_dir() + "/audit.key"), "\n",
+      "audit_signing_key_file: ", Quote(audit_dir() + "/audit-signing.key"),
+      "\n");
   for (const std::string& department : options_.adapter_departments) {
     absl::StrAppend(
         &text, "adapters { department: ", Quote(department), " address: ",

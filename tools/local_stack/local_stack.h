@@ -36,10 +36,11 @@ class LocalStack {
     std::string catalog_file;
     std::string policy_file;
     std::string trust_domain = "datarun.local";
-    // Departments that run an adapter, and members that only consume.
+    // Departments that run an adapter, and members without one. "audit",
+    // when listed, becomes the exchange's audit reader (audit_readers).
     std::vector<std::string> adapter_departments = {"land", "tax", "housing",
                                                     "registry"};
-    std::vector<std::string> consumer_departments = {"servicehall"};
+    std::vector<std::string> consumer_departments = {"servicehall", "audit"};
     // Households of synthetic data; regenerated when the count changes.
     int households = 10000;
     // Simulated review/processing delay of every adapter.
