@@ -5,6 +5,8 @@
 
 #include <grpcpp/support/status.h>
 
+#include <string>
+
 #include "absl/status/status.h"
 
 namespace datarun {
@@ -14,6 +16,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Returns the absl::Status with the same code and message.
 absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// The canonical name of a gRPC code ("PERMISSION_DENIED"); gRPC and absl
+// share the numbering.
+std::string GrpcCodeName(grpc::StatusCode code);
 
 }  // namespace datarun
 

@@ -29,7 +29,7 @@ std::string RenderJsonReport(const LoadgenOptions& options,
                              const Workload& workload, const RunResult& result);
 
 // Name of a gRPC status code ("OK", "NOT_FOUND", ...).
-const char* StatusCodeName(int code);
+std::string StatusCodeName(int code);
 
 }  // namespace datarun::bench
 

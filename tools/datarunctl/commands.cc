@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
 #include "tools/datarunctl/render.h"
 
 namespace datarun::ctl {
@@ -15,26 +16,8 @@ void SetDeadline(grpc::ClientContext& call, const CommandContext& context) {
 }
 
 int Fail(const grpc::Status& status, std::ostream& err) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  int code = static_cast<int>(status.error_code());
-  err << "error: " << (code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN")
-      << ": " << status.error_message() << "\n";
+  err << "error: " << GrpcCodeName(status.error_code()) << ": "
+      << status.error_message() << "\n";
   return 1;
 }
 
