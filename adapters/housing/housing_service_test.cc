@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "gtest/gtest.h"
 
@@ -10,32 +11,12 @@ namespace housing {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::SharedDemoSubjects;
 using datagen::testing::SharedTestDataDir;
 
-class HousingServiceTest : public ::testing::Test {
+class HousingServiceTest
+    : public datagen::testing::DepartmentServiceTest<HousingService> {
  protected:
-  void SetUp() override {
-    auto service = HousingService::Open(SharedTestDataDir() + "/housing.db");
-    ASSERT_TRUE(service.ok()) << service.status();
-    service_ = std::move(*service);
-  }
-
-  absl::StatusOr<std::vector<v1::Record>> Fetch(
-      const std::string& dataset, const std::string& subject,
-      std::vector<std::string> fields = {}) {
-    v1::FetchRequest request;
-    request.set_dataset(dataset);
-    request.set_subject(subject);
-    for (const std::string& f : fields) request.add_fields(f);
-    return service_->Fetch(request);
-  }
-
-  const std::string& Demo(const std::string& key) {
-    return SharedDemoSubjects().at(key);
-  }
-
-  std::unique_ptr<HousingService> service_;
+  HousingServiceTest() : DepartmentServiceTest("housing.db") {}
 };
 
 TEST_F(HousingServiceTest, DescribesItself) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "gtest/gtest.h"
@@ -12,32 +13,12 @@ namespace land {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::SharedDemoSubjects;
 using datagen::testing::SharedTestDataDir;
 
-class LandServiceTest : public ::testing::Test {
+class LandServiceTest
+    : public datagen::testing::DepartmentServiceTest<LandService> {
  protected:
-  void SetUp() override {
-    auto service = LandService::Open(SharedTestDataDir() + "/land.db");
-    ASSERT_TRUE(service.ok()) << service.status();
-    service_ = std::move(*service);
-  }
-
-  absl::StatusOr<std::vector<v1::Record>> Fetch(
-      const std::string& dataset, const std::string& subject,
-      std::vector<std::string> fields = {}) {
-    v1::FetchRequest request;
-    request.set_dataset(dataset);
-    request.set_subject(subject);
-    for (const std::string& f : fields) request.add_fields(f);
-    return service_->Fetch(request);
-  }
-
-  const std::string& Demo(const std::string& key) {
-    return SharedDemoSubjects().at(key);
-  }
-
-  std::unique_ptr<LandService> service_;
+  LandServiceTest() : DepartmentServiceTest("land.db") {}
 };
 
 TEST_F(LandServiceTest, DescribesItself) {

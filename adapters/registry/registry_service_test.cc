@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "gtest/gtest.h"
@@ -12,29 +13,19 @@ namespace registry {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::SharedDemoSubjects;
 using datagen::testing::SharedTestDataDir;
 
-class RegistryServiceTest : public ::testing::Test {
+class RegistryServiceTest
+    : public datagen::testing::DepartmentServiceTest<RegistryService> {
  protected:
+  RegistryServiceTest() : DepartmentServiceTest("registry.db") {}
+
   void SetUp() override {
-    auto service = RegistryService::Open(SharedTestDataDir() + "/registry.db");
-    ASSERT_TRUE(service.ok()) << service.status();
-    service_ = std::move(*service);
-    auto db = legacy::SqliteDb::Open(SharedTestDataDir() + "/registry.db",
-                                     legacy::SqliteDb::Mode::kReadOnly);
+    DepartmentServiceTest::SetUp();
+    auto db =
+        legacy::SqliteDb::Open(StorePath(), legacy::SqliteDb::Mode::kReadOnly);
     ASSERT_TRUE(db.ok());
     db_ = std::move(*db);
-  }
-
-  absl::StatusOr<std::vector<v1::Record>> Fetch(
-      const std::string& dataset, const std::string& subject,
-      const std::string& local_id = "") {
-    v1::FetchRequest request;
-    request.set_dataset(dataset);
-    request.set_subject(subject);
-    request.set_local_id(local_id);
-    return service_->Fetch(request);
   }
 
   // First column of the first row of `sql`, "" when none.
@@ -51,11 +42,6 @@ class RegistryServiceTest : public ::testing::Test {
     return out;
   }
 
-  const std::string& Demo(const std::string& key) {
-    return SharedDemoSubjects().at(key);
-  }
-
-  std::unique_ptr<RegistryService> service_;
   std::unique_ptr<legacy::SqliteDb> db_;
 };
 
@@ -106,11 +92,11 @@ TEST_F(RegistryServiceTest, LocalIdMustBelongToTheSubject) {
   std::string ryid =
       One("SELECT RYID FROM HJ_RY WHERE GMSFHM = ?", Demo("seller_id"));
   ASSERT_FALSE(ryid.empty());
-  auto right = Fetch(kMarriage, Demo("seller_id"), ryid);
+  auto right = FetchWithLocalId(kMarriage, Demo("seller_id"), ryid);
   ASSERT_TRUE(right.ok());
   EXPECT_EQ(right->size(), 1u);
   // The buyer's records, not the seller's, even with the seller's RYID.
-  auto wrong = Fetch(kMarriage, Demo("buyer_id"), ryid);
+  auto wrong = FetchWithLocalId(kMarriage, Demo("buyer_id"), ryid);
   ASSERT_TRUE(wrong.ok());
   ASSERT_EQ(wrong->size(), 1u);
   EXPECT_EQ((*wrong)[0].fields().at("spouse_id_number").string_value(),

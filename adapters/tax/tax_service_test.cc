@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "gtest/gtest.h"
@@ -11,32 +12,12 @@ namespace tax {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::SharedDemoSubjects;
 using datagen::testing::SharedTestDataDir;
 
-class TaxServiceTest : public ::testing::Test {
+class TaxServiceTest
+    : public datagen::testing::DepartmentServiceTest<TaxService> {
  protected:
-  void SetUp() override {
-    auto service = TaxService::Open(SharedTestDataDir() + "/tax.db");
-    ASSERT_TRUE(service.ok()) << service.status();
-    service_ = std::move(*service);
-  }
-
-  absl::StatusOr<std::vector<v1::Record>> Fetch(
-      const std::string& dataset, const std::string& subject,
-      const std::string& local_id = "") {
-    v1::FetchRequest request;
-    request.set_dataset(dataset);
-    request.set_subject(subject);
-    request.set_local_id(local_id);
-    return service_->Fetch(request);
-  }
-
-  const std::string& Demo(const std::string& key) {
-    return SharedDemoSubjects().at(key);
-  }
-
-  std::unique_ptr<TaxService> service_;
+  TaxServiceTest() : DepartmentServiceTest("tax.db") {}
 };
 
 TEST_F(TaxServiceTest, PaidDeedTaxOfTheTransferBuyer) {
@@ -89,11 +70,11 @@ TEST_F(TaxServiceTest, LocalIdIsUsedOnlyWhenItBelongsToTheSubject) {
   ASSERT_FALSE(nsrsbh.empty());
   EXPECT_NE(nsrsbh, Demo("transfer_buyer_id"));
   auto with_local =
-      Fetch(kPaymentCertificate, Demo("transfer_buyer_id"), nsrsbh);
+      FetchWithLocalId(kPaymentCertificate, Demo("transfer_buyer_id"), nsrsbh);
   ASSERT_TRUE(with_local.ok());
   EXPECT_EQ(with_local->size(), 1u);
   // Someone else's taxpayer number does not leak their records.
-  auto wrong = Fetch(kPaymentCertificate, Demo("seller_id"), nsrsbh);
+  auto wrong = FetchWithLocalId(kPaymentCertificate, Demo("seller_id"), nsrsbh);
   ASSERT_TRUE(wrong.ok());
   EXPECT_TRUE(wrong->empty());
 }
