@@ -238,12 +238,7 @@ void QueryProcessor::AuditAndFinish(std::shared_ptr<Call> call,
           return;
         }
         if (result.ok()) {
-          v1::AuditReceipt* out = result->mutable_receipt();
-          out->set_entry_index(receipt->index);
-          out->set_entry_digest(receipt->entry_digest_hex);
-          out->set_logged_at_micros(absl::ToUnixMicros(receipt->logged_at));
-          out->set_tree_size(receipt->tree_size);
-          out->set_checkpoint(receipt->checkpoint_note);
+          *result->mutable_receipt() = audit::ToProto(*receipt);
         }
         call->done(std::move(result));
       });
