@@ -58,6 +58,14 @@ absl::Status AuditAccess::CheckListEntries(absl::string_view caller) const {
                    "' can search its own accesses with SearchEntries"));
 }
 
+absl::Status AuditAccess::CheckPublish(absl::string_view caller) const {
+  if (IsAuditReader(caller)) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("GetCheckpoint: only audit readers (", audit_reader_list_,
+                   ") may publish a checkpoint on demand; department '", caller,
+                   "' can read the latest one (publish=false)"));
+}
+
 absl::StatusOr<std::string> AuditAccess::SearchConsumer(
     absl::string_view caller, absl::string_view requested) const {
   if (IsAuditReader(caller)) return std::string(requested);

@@ -46,6 +46,11 @@ class AuditAccess {
   // naming the rule.
   absl::Status CheckListEntries(absl::string_view caller) const;
 
+  // OK when `caller` may publish a checkpoint on demand (a synced write to
+  // the history); otherwise PERMISSION_DENIED naming the rule. Reading the
+  // latest checkpoint is open to every member.
+  absl::Status CheckPublish(absl::string_view caller) const;
+
   // Returns the consumer filter a search by `caller` that asked for
   // `requested` (empty: any) must use: `requested` for audit readers, the
   // caller itself for anyone else. PERMISSION_DENIED when a department that

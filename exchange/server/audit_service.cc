@@ -139,8 +139,13 @@ grpc::ServerUnaryReactor* AuditService::GetCheckpoint(
     const v1::GetCheckpointRequest* request,
     v1::GetCheckpointResponse* response) {
   return Run(context, "GetCheckpoint",
-             [this, request, response](const std::string&, LogLine& line) {
+             [this, request, response](const std::string& caller,
+                                       LogLine& line) -> absl::Status {
                line.Bool("publish", request->publish());
+               // Publishing is a synced write: audit readers only.
+               if (request->publish()) {
+                 RETURN_IF_ERROR(access_.CheckPublish(caller));
+               }
                absl::Status status = DoGetCheckpoint(*request, response);
                line.Int("tree_size", static_cast<int64_t>(
                                          response->checkpoint().tree_size()));

@@ -204,19 +204,30 @@ TEST_F(AuditServiceTest, AnyMemberGetsTheLatestSignedCheckpoint) {
   EXPECT_EQ(Open(response.checkpoint()).size, uint64_t{kEntries});
 }
 
+TEST_F(AuditServiceTest, OnlyAuditReadersPublishOnDemand) {
+  v1::GetCheckpointRequest publish;
+  publish.set_publish(true);
+  v1::GetCheckpointResponse response;
+  grpc::Status status =
+      Call(*As("land"), &v1::Audit::Stub::GetCheckpoint, publish, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("audit readers"));
+}
+
 TEST_F(AuditServiceTest, PublishedCheckpointsAreListedAndConsistent) {
   auto land = As("land");
+  auto auditor = As("audit");
   v1::GetCheckpointRequest publish;
   publish.set_publish(true);
   v1::GetCheckpointResponse first;
   ASSERT_TRUE(
-      Call(*land, &v1::Audit::Stub::GetCheckpoint, publish, &first).ok());
+      Call(*auditor, &v1::Audit::Stub::GetCheckpoint, publish, &first).ok());
   v1::AuditEntry more;
   more.set_consumer("tax");
   ASSERT_TRUE(log_->AppendAndWait(more).ok());
   v1::GetCheckpointResponse second;
   ASSERT_TRUE(
-      Call(*land, &v1::Audit::Stub::GetCheckpoint, publish, &second).ok());
+      Call(*auditor, &v1::Audit::Stub::GetCheckpoint, publish, &second).ok());
 
   v1::ListCheckpointsResponse history;
   ASSERT_TRUE(Call(*land, &v1::Audit::Stub::ListCheckpoints,
