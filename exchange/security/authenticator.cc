@@ -214,5 +214,23 @@ absl::StatusOr<PeerIdentity> Authenticator::Authenticate(
   return peer;
 }
 
+absl::StatusOr<std::string> Authenticator::CallingDepartment(
+    const std::shared_ptr<const grpc::AuthContext>& auth,
+    absl::string_view service) const {
+  if (auth == nullptr) {
+    return absl::UnauthenticatedError(
+        "no TLS client certificate was presented");
+  }
+  ASSIGN_OR_RETURN(PeerIdentity peer, Authenticate(*auth));
+  if (peer.is_exchange || peer.department.empty()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("'", peer.spiffe_id,
+                     "' is not a member department; only departments may call "
+                     "the ",
+                     service, " service"));
+  }
+  return peer.department;
+}
+
 }  // namespace security
 }  // namespace datarun

@@ -95,6 +95,15 @@ class Authenticator {
   absl::StatusOr<PeerIdentity> Authenticate(
       const grpc::AuthContext& context) const;
 
+  // The member department calling `service` (named in messages) over a
+  // server call whose auth context is `auth` (may be null): Authenticate's
+  // errors, UNAUTHENTICATED when there is no auth context, and
+  // PERMISSION_DENIED when the caller is the exchange itself rather than a
+  // department. Thread-safe.
+  absl::StatusOr<std::string> CallingDepartment(
+      const std::shared_ptr<const grpc::AuthContext>& auth,
+      absl::string_view service) const;
+
  private:
   explicit Authenticator(const Options& options) : options_(options) {}
 

@@ -86,20 +86,8 @@ AuditService::AuditService(Options options, AuditAccess access)
 
 absl::StatusOr<std::string> AuditService::Caller(
     grpc::CallbackServerContext* context) const {
-  std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
-  if (auth == nullptr) {
-    return absl::UnauthenticatedError(
-        "no TLS client certificate was presented");
-  }
-  ASSIGN_OR_RETURN(security::PeerIdentity peer,
-                   options_.authenticator->Authenticate(*auth));
-  if (peer.is_exchange || peer.department.empty()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "'", peer.spiffe_id,
-        "' is not a member department; only departments may call the "
-        "Audit service"));
-  }
-  return peer.department;
+  return options_.authenticator->CallingDepartment(context->auth_context(),
+                                                   "Audit");
 }
 
 grpc::ServerUnaryReactor* AuditService::Run(

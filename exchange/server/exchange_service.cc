@@ -29,21 +29,8 @@ ExchangeService::ExchangeService(Options options)
 
 absl::StatusOr<std::string> ExchangeService::Caller(
     grpc::CallbackServerContext* context) const {
-  std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
-  if (auth == nullptr) {
-    return absl::UnauthenticatedError(
-        "no TLS client certificate was presented");
-  }
-  absl::StatusOr<security::PeerIdentity> peer =
-      options_.authenticator->Authenticate(*auth);
-  if (!peer.ok()) return peer.status();
-  if (peer->is_exchange || peer->department.empty()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "'", peer->spiffe_id,
-        "' is not a member department; only departments may call the "
-        "Exchange service"));
-  }
-  return peer->department;
+  return options_.authenticator->CallingDepartment(context->auth_context(),
+                                                   "Exchange");
 }
 
 absl::Time ExchangeService::EffectiveDeadline(
