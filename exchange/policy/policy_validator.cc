@@ -179,6 +179,13 @@ void ValidatePolicy(const v1::Policy& policy, const catalog::Catalog& catalog,
     }
     ValidateGrant(policy, i, catalog, purposes, options, errors);
   }
+  const FieldPath identity = {{"identity", -1}};
+  ValidateNames(policy.identity().resolvers(), identity, "resolvers",
+                catalog.DepartmentIds(), "the catalog declares no department",
+                errors);
+  ValidateNames(policy.identity().stewards(), identity, "stewards",
+                catalog.DepartmentIds(), "the catalog declares no department",
+                errors);
 }
 
 }  // namespace datarun::policy

@@ -21,7 +21,8 @@ bool IsPurposeCode(absl::string_view code);
 //    one field, each declared top-level field of the dataset, no duplicates;
 //    at least one purpose, each declared in `purposes`, no duplicates;
 //    case_type empty unless options.case_binding_supported; not_before and
-//    not_after parse and are ordered; rate_limit.per_second and burst >= 0.
+//    not_after parse and are ordered; rate_limit.per_second and burst >= 0;
+//  - identity: resolvers and stewards are catalog departments, none twice.
 // Thread-compatible.
 void ValidatePolicy(const v1::Policy& policy, const catalog::Catalog& catalog,
                     const PolicyOptions& options,
