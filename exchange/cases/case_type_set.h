@@ -12,9 +12,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/textproto_file.h"
 #include "datarun/v1/policy.pb.h"
 #include "datarun/v1/workflow.pb.h"
-#include "common/textproto_file.h"
 #include "exchange/catalog/catalog.h"
 
 namespace datarun::cases {

@@ -103,11 +103,12 @@ TEST_F(CaseTypeSetTest, UnknownCaseTypeSuggests) {
 }
 
 TEST_F(CaseTypeSetTest, ErrorsNameFileLineAndField) {
-  EXPECT_THAT(ErrorAfter("department: \"registry\"", "department: \"regsitry\""),
-              HasSubstr("case_types.textproto:32: case_types[0].steps[1]."
-                        "department: department 'regsitry' is not a "
-                        "department of the catalog (did you mean "
-                        "'registry'?)"));
+  EXPECT_THAT(
+      ErrorAfter("department: \"registry\"", "department: \"regsitry\""),
+      HasSubstr("case_types.textproto:32: case_types[0].steps[1]."
+                "department: department 'regsitry' is not a "
+                "department of the catalog (did you mean "
+                "'registry'?)"));
 }
 
 TEST_F(CaseTypeSetTest, RejectsCycle) {
@@ -125,12 +126,13 @@ TEST_F(CaseTypeSetTest, RejectsSelfDependency) {
 }
 
 TEST_F(CaseTypeSetTest, RejectsUnknownStepAndMaterialReferences) {
-  EXPECT_THAT(ErrorAfter("after: \"check_marriage\"", "after: \"check_mariage\""),
-              HasSubstr("step 'check_mariage' is not declared (did you mean "
-                        "'check_marriage'?)"));
-  EXPECT_THAT(ErrorAfter("materials: \"marriage_status\"",
-                         "materials: \"marriage\""),
-              HasSubstr("material 'marriage' is not declared"));
+  EXPECT_THAT(
+      ErrorAfter("after: \"check_marriage\"", "after: \"check_mariage\""),
+      HasSubstr("step 'check_mariage' is not declared (did you mean "
+                "'check_marriage'?)"));
+  EXPECT_THAT(
+      ErrorAfter("materials: \"marriage_status\"", "materials: \"marriage\""),
+      HasSubstr("material 'marriage' is not declared"));
 }
 
 TEST_F(CaseTypeSetTest, RejectsBadMaterials) {
@@ -149,9 +151,10 @@ TEST_F(CaseTypeSetTest, RejectsBadMaterials) {
                          "requires_presence: true deferrable: true "
                          "defer_days: 3"),
               HasSubstr("requires presence and so cannot be deferred"));
-  EXPECT_THAT(ErrorAfter("id: \"marriage_status\"", "id: \"title_certificate\""),
-              HasSubstr("duplicate material id 'title_certificate' (first "
-                        "declared at case_types.textproto:"));
+  EXPECT_THAT(
+      ErrorAfter("id: \"marriage_status\"", "id: \"title_certificate\""),
+      HasSubstr("duplicate material id 'title_certificate' (first "
+                "declared at case_types.textproto:"));
 }
 
 TEST_F(CaseTypeSetTest, RejectsUndeclaredPurposeAndMissingParties) {
@@ -163,10 +166,10 @@ TEST_F(CaseTypeSetTest, RejectsUndeclaredPurposeAndMissingParties) {
 }
 
 TEST_F(CaseTypeSetTest, IssuedByStepMustBeOwnersStep) {
-  EXPECT_THAT(
-      ErrorAfter("defer_days: 30", "defer_days: 30 issued_by_step: \"transfer\""),
-      HasSubstr("step 'transfer' is performed by 'land' but dataset "
-                "'registry.marriage' is owned by 'registry'"));
+  EXPECT_THAT(ErrorAfter("defer_days: 30",
+                         "defer_days: 30 issued_by_step: \"transfer\""),
+              HasSubstr("step 'transfer' is performed by 'land' but dataset "
+                        "'registry.marriage' is owned by 'registry'"));
 }
 
 TEST_F(CaseTypeSetTest, SyntaxErrorNamesLine) {

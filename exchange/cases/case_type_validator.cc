@@ -35,10 +35,9 @@ void CheckId(absl::string_view what, const std::string& id,
   } else if (auto [it, inserted] = seen->emplace(id, index); !inserted) {
     FieldPath first = path;
     first.back().second = it->second;
-    errors->Add(Child(path, "id"),
-                absl::StrCat("duplicate ", what, " id '", id,
-                             "' (first declared at ", errors->Where(first),
-                             ")"));
+    errors->Add(Child(path, "id"), absl::StrCat("duplicate ", what, " id '", id,
+                                                "' (first declared at ",
+                                                errors->Where(first), ")"));
   }
 }
 
@@ -74,11 +73,11 @@ void ValidateMaterial(const v1::CaseType& type, int index,
   }
   if (std::find(parties.begin(), parties.end(), material.party()) ==
       parties.end()) {
-    errors->Add(Child(path, "party"),
-                absl::StrCat("material '", material.id(), "': party '",
-                             material.party(), "' is not a party of '",
-                             type.id(), "' (parties: ",
-                             absl::StrJoin(parties, ", "), ")"));
+    errors->Add(
+        Child(path, "party"),
+        absl::StrCat("material '", material.id(), "': party '",
+                     material.party(), "' is not a party of '", type.id(),
+                     "' (parties: ", absl::StrJoin(parties, ", "), ")"));
   }
   const v1::Dataset* dataset = nullptr;
   if (!material.dataset().empty()) {
@@ -95,9 +94,10 @@ void ValidateMaterial(const v1::CaseType& type, int index,
       dataset = *found;
     }
   } else if (!material.fields().empty()) {
-    errors->Add(Child(path, "fields", 0),
-                absl::StrCat("material '", material.id(),
-                             "' names fields but no dataset to pull them from"));
+    errors->Add(
+        Child(path, "fields", 0),
+        absl::StrCat("material '", material.id(),
+                     "' names fields but no dataset to pull them from"));
   }
   if (dataset != nullptr) {
     std::vector<std::string> names;
@@ -133,11 +133,11 @@ void ValidateMaterial(const v1::CaseType& type, int index,
     } else if (dataset != nullptr) {
       for (const v1::Step& step : type.steps()) {
         if (step.id() == step_id && step.department() != dataset->owner()) {
-          errors->Add(Child(path, "issued_by_step"),
-                      absl::StrCat("step '", step_id, "' is performed by '",
-                                   step.department(), "' but dataset '",
-                                   dataset->id(), "' is owned by '",
-                                   dataset->owner(), "'"));
+          errors->Add(
+              Child(path, "issued_by_step"),
+              absl::StrCat("step '", step_id, "' is performed by '",
+                           step.department(), "' but dataset '", dataset->id(),
+                           "' is owned by '", dataset->owner(), "'"));
         }
       }
     }
@@ -229,9 +229,9 @@ void ValidateCaseType(const v1::CaseTypes& all, int index,
   for (const v1::Material& m : type.materials()) material_ids.push_back(m.id());
 
   if (type.materials().empty()) {
-    errors->Add(Child(path, "materials"),
-                absl::StrCat("case type '", type.id(),
-                             "' declares no material"));
+    errors->Add(
+        Child(path, "materials"),
+        absl::StrCat("case type '", type.id(), "' declares no material"));
   }
   absl::flat_hash_map<std::string, int> seen_materials;
   for (int i = 0; i < type.materials_size(); ++i) {
@@ -260,20 +260,20 @@ void ValidateCaseType(const v1::CaseTypes& all, int index,
                   absl::StrCat("step '", step.id(),
                                "' needs the department that performs it"));
     } else if (!catalog.HasDepartment(step.department())) {
-      errors->Add(Child(step_path, "department"),
-                  absl::StrCat("department '", step.department(),
-                               "' is not a department of the catalog",
-                               DidYouMean(step.department(),
-                                          catalog.DepartmentIds())));
+      errors->Add(
+          Child(step_path, "department"),
+          absl::StrCat("department '", step.department(),
+                       "' is not a department of the catalog",
+                       DidYouMean(step.department(), catalog.DepartmentIds())));
     }
     CheckReferences(step.materials(), step_path, "materials", material_ids,
                     "material", errors);
-    CheckReferences(step.after(), step_path, "after", step_ids, "step",
-                    errors);
+    CheckReferences(step.after(), step_path, "after", step_ids, "step", errors);
     for (int j = 0; j < step.after_size(); ++j) {
       if (step.after(j) == step.id()) {
         errors->Add(Child(step_path, "after", j),
-                    absl::StrCat("step '", step.id(), "' cannot run after "
+                    absl::StrCat("step '", step.id(),
+                                 "' cannot run after "
                                  "itself"));
       }
     }
@@ -304,8 +304,7 @@ void ValidateCaseTypes(const v1::CaseTypes& case_types,
   absl::flat_hash_map<std::string, int> seen;
   for (int i = 0; i < case_types.case_types_size(); ++i) {
     const FieldPath path = {{"case_types", i}};
-    CheckId("case type", case_types.case_types(i).id(), path, &seen, i,
-            errors);
+    CheckId("case type", case_types.case_types(i).id(), path, &seen, i, errors);
     ValidateCaseType(case_types, i, catalog, purposes, errors);
   }
 }
