@@ -23,6 +23,7 @@ Party AsParty(const Person& person) {
   Party p;
   p.name = person.name;
   p.id_number = person.id_number;
+  p.legacy_id_number = person.legacy_id_number;
   return p;
 }
 

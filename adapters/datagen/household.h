@@ -30,6 +30,9 @@ struct Resident {
   const char* marital;   // GB/T 2261.2 code
   absl::CivilDay moved_in;
   absl::optional<absl::CivilDay> died;
+  // Set when the person moved out of the household (迁出) on that day; the
+  // register keeps the row with status 迁出注销.
+  absl::optional<absl::CivilDay> moved_out = {};
 };
 
 // A marriage or divorce registration.
@@ -54,6 +57,9 @@ struct Household {
   std::vector<Registration> registrations;
   std::vector<Family> families;  // [0] is the main family
   std::vector<Title> titles;
+  // A resident who moved out (Resident::moved_out) to a household of their
+  // own (HouseholdBuilder::BuildRelocated); null when none.
+  Person* left = nullptr;
 };
 
 // Residential titles in force held by a member of `family`.

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/datagen/dates.h"
 #include "adapters/datagen/name_tables.h"
+#include "adapters/legacy_store/legacy_format.h"
 #include "common/status_macros.h"
 
 namespace datarun {
@@ -26,20 +27,25 @@ Person* HouseholdBuilder::Add(Household* h, Person person) {
 
 void HouseholdBuilder::BuildCouple(Household* h, const HouseholdSpec& spec) {
   const char* code = Districts()[h->district].code;
+  // Parents of an adult child are born early enough.
   absl::CivilDay hb =
-      rng_->Day(absl::CivilDay(1955, 1, 1), absl::CivilDay(1998, 12, 31));
+      rng_->Day(absl::CivilDay(1955, 1, 1),
+                absl::CivilDay(spec.adult_child_leaves ? 1968 : 1998, 12, 31));
   absl::CivilDay wb =
       Min(hb + rng_->Range(-2 * 365, 6 * 365), absl::CivilDay(2000, 6, 30));
   absl::CivilDay earliest = Max(AddYears(hb, 22), AddYears(wb, 20));
   absl::CivilDay latest = kAsOf - 30;
   absl::CivilDay married_on =
-      earliest + rng_->Range(0, std::min<int64_t>(12 * 365, latest - earliest));
+      earliest +
+      rng_->Range(
+          0, std::min<int64_t>(spec.adult_child_leaves ? 3 * 365 : 12 * 365,
+                               latest - earliest));
   Person* husband = Add(h, people_->MakeResident(true, hb, code));
   Person* wife = Add(h, people_->MakeResident(false, wb, code));
 
   // Some spouses married before, to someone from elsewhere, and divorced.
   Person* remarried = nullptr;
-  if (!spec.demo_owner && rng_->PerMille(80)) {
+  if (!spec.demo_owner && !spec.adult_child_leaves && rng_->PerMille(80)) {
     absl::CivilDay first = earliest + rng_->Range(0, 2 * 365);
     absl::CivilDay divorce = first + rng_->Range(365, 4 * 365);
     absl::CivilDay again = divorce + rng_->Range(180, 1000);
@@ -83,6 +89,7 @@ void HouseholdBuilder::BuildCouple(Household* h, const HouseholdSpec& spec) {
     family.members.push_back(child);
   }
   h->families.push_back(std::move(family));
+  if (spec.adult_child_leaves) AddAdultChildWhoLeft(h, married_on);
 
   static constexpr int kHomeWeights[] = {25, 50, 20, 5};
   int homes = static_cast<int>(rng_->Weighted(kHomeWeights));
@@ -123,10 +130,28 @@ void HouseholdBuilder::AddWidowedParent(Household* h) {
   if (rng_->PerMille(300)) GiveHomes(h, h->families.size() - 1, 1, false, {});
 }
 
+void HouseholdBuilder::AddAdultChildWhoLeft(Household* h,
+                                            absl::CivilDay married_on) {
+  const char* code = Districts()[h->district].code;
+  bool male = rng_->PerMille(515);
+  Person* child =
+      Add(h, people_->Make(male, married_on + rng_->Range(300, 3 * 365), code));
+  absl::CivilDay registered = child->birth + rng_->Range(3, 30);
+  // Moved out as a young adult, at least a few months before kAsOf.
+  absl::CivilDay left =
+      Max(AddYears(child->birth, 22), absl::CivilDay(2016, 1, 1)) +
+      rng_->Range(0, 2 * 365);
+  left = Min(left, kAsOf - 90);
+  h->residents.push_back(
+      {child, male ? "20" : "30", "10", registered, {}, left});
+  h->left = child;
+}
+
 void HouseholdBuilder::BuildSingle(Household* h, const HouseholdSpec& spec) {
   const char* code = Districts()[h->district].code;
   static constexpr int kKindWeights[] = {60, 25, 15};  // 未婚 离异 丧偶
   size_t kind = rng_->Weighted(kKindWeights);
+  if (spec.legacy_owner) kind = 2;  // widowed, born 1935-1965
   bool male = rng_->PerMille(520);
   Person* person = nullptr;
   const char* marital = "10";
@@ -144,6 +169,10 @@ void HouseholdBuilder::BuildSingle(Household* h, const HouseholdSpec& spec) {
             ? rng_->Day(absl::CivilDay(1960, 1, 1), absl::CivilDay(1992, 1, 1))
             : rng_->Day(absl::CivilDay(1935, 1, 1), absl::CivilDay(1965, 1, 1));
     person = Add(h, people_->MakeResident(male, birth, code));
+    if (spec.legacy_owner) {
+      person->legacy_id_number =
+          legacy::LegacyResidentIdForm(person->id_number);
+    }
     absl::CivilDay wed = AddYears(birth, 22) + rng_->Range(0, 8 * 365);
     h->established = wed;
     if (kind == 1) {
@@ -179,7 +208,14 @@ void HouseholdBuilder::BuildSingle(Household* h, const HouseholdSpec& spec) {
   int homes = static_cast<int>(rng_->Weighted(kHomeWeights));
   if (spec.own_home && homes == 0) homes = 1;
   if (spec.no_home) homes = 0;
+  if (spec.legacy_owner) homes = 1;
   GiveHomes(h, 0, homes, false, {});
+  if (spec.legacy_owner) {
+    // Bought while the old systems were in use.
+    h->titles.back().registered = OfficeTime(
+        *rng_, rng_->Day(absl::CivilDay(2003, 1, 1),
+                         absl::CivilDay(kLastLegacyRecordYear, 12, 31)));
+  }
 }
 
 void HouseholdBuilder::BuildCollective(Household* h) {
@@ -276,11 +312,14 @@ absl::StatusOr<std::unique_ptr<Household>> HouseholdBuilder::Build(
   auto h = std::make_unique<Household>();
   h->household_no = registry_->NextHouseholdNo();
   h->district = city_->PickDistrict();
-  bool constrained =
-      spec.married || spec.own_home || spec.no_home || spec.demo_owner;
+  bool constrained = spec.married || spec.own_home || spec.no_home ||
+                     spec.demo_owner || spec.legacy_owner ||
+                     spec.adult_child_leaves;
   if (spec.collective || (!constrained && rng_->PerMille(30))) {
     BuildCollective(h.get());
-  } else if (spec.married || spec.demo_owner || rng_->PerMille(700)) {
+  } else if (!spec.legacy_owner &&
+             (spec.married || spec.demo_owner || spec.adult_child_leaves ||
+              rng_->PerMille(700))) {
     BuildCouple(h.get(), spec);
   } else {
     BuildSingle(h.get(), spec);
@@ -302,22 +341,46 @@ absl::StatusOr<std::unique_ptr<Household>> HouseholdBuilder::Build(
                      : city_->RentedAddress(h->district);
   }
   h->police_station = city_->PoliceStation(h->district);
+  RETURN_IF_ERROR(WriteRegister(h.get()));
+  return h;
+}
 
+absl::StatusOr<std::unique_ptr<Household>> HouseholdBuilder::BuildRelocated(
+    Person* person, absl::CivilDay moved_in) {
+  auto h = std::make_unique<Household>();
+  h->household_no = registry_->NextHouseholdNo();
+  h->district = city_->PickDistrict();
+  h->established = moved_in;
+  h->head = person;
+  h->residents.push_back({person, "02", "10", moved_in, {}});
+  Family family;
+  family.members = {person};
+  h->families.push_back(std::move(family));
+  h->address = city_->RentedAddress(h->district);
+  h->police_station = city_->PoliceStation(h->district);
+  // A new registration: the old row keeps the old RYID.
+  registry_->AssignNewRyid(person);
+  RETURN_IF_ERROR(WriteRegister(h.get()));
+  return h;
+}
+
+absl::Status HouseholdBuilder::WriteRegister(Household* h) {
   for (Resident& r : h->residents) registry_->AssignRyid(r.person);
   RETURN_IF_ERROR(registry_->WriteHousehold(
       h->household_no, h->collective, h->address, h->district,
       h->police_station, h->head == nullptr ? "" : h->head->ryid,
       h->established));
   for (Resident& r : h->residents) {
-    RETURN_IF_ERROR(registry_->WritePerson(
-        r.person, h->household_no, r.relation, r.marital, r.moved_in, r.died));
+    RETURN_IF_ERROR(registry_->WritePerson(r.person, h->household_no,
+                                           r.relation, r.marital, r.moved_in,
+                                           r.died, r.moved_out));
   }
   std::string office = city_->MarriageOffice(h->district);
   for (const Registration& reg : h->registrations) {
     RETURN_IF_ERROR(registry_->WriteRegistration(reg.divorce, *reg.man,
                                                  *reg.woman, reg.day, office));
   }
-  return h;
+  return absl::OkStatus();
 }
 
 absl::Status HouseholdBuilder::WriteEncumbrances(const Title& t) {

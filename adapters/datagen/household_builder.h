@@ -41,6 +41,13 @@ struct HouseholdSpec {
   bool demo_owner = false;
   // A collective household (集体户) of unrelated single adults, no head.
   bool collective = false;
+  // An elderly widowed person recorded by old systems under the legacy
+  // 15-digit number: one flat registered before kLastLegacyRecordYear + 1
+  // (so the land store holds the 15-digit number).
+  bool legacy_owner = false;
+  // A married couple with an adult child who moved out (Household::left,
+  // register status 迁出注销); pass the child to BuildRelocated.
+  bool adult_child_leaves = false;
 };
 
 class HouseholdBuilder {
@@ -60,6 +67,13 @@ class HouseholdBuilder {
   // (HJ_HU, HJ_RY, HY_DJ). Errors: the store's.
   absl::StatusOr<std::unique_ptr<Household>> Build(const HouseholdSpec& spec);
 
+  // Creates the household `person` (who moved out of another household on
+  // `moved_in`, see HouseholdSpec::adult_child_leaves) registers as its head
+  // on that day, under a new RYID, in a rented flat; writes its register
+  // rows. Errors: the store's.
+  absl::StatusOr<std::unique_ptr<Household>> BuildRelocated(
+      Person* person, absl::CivilDay moved_in);
+
   // Writes new parcels, the household's titles with their mortgages and
   // seizures, and each family's dwelling count. Errors: the stores'.
   absl::Status Finish(Household* household);
@@ -77,6 +91,9 @@ class HouseholdBuilder {
   void BuildSingle(Household* h, const HouseholdSpec& spec);
   void BuildCollective(Household* h);
   void AddWidowedParent(Household* h);
+  void AddAdultChildWhoLeft(Household* h, absl::CivilDay married_on);
+  // Writes the household's HJ_HU, HJ_RY and HY_DJ rows.
+  absl::Status WriteRegister(Household* h);
   // Gives family `family_index` `count` flats; `married_on` set for couples.
   void GiveHomes(Household* h, size_t family_index, int count, bool demo,
                  absl::optional<absl::CivilDay> married_on);

@@ -97,14 +97,19 @@ absl::Status LandWriter::WriteTitle(Title* t) {
       {qzid, t->certificate_no, u.unit_no,
        t->transfer ? "转移登记" : "首次登记", CoOwnershipCode(t->co_ownership),
        FormatDateTime(t->registered), t->historical ? 2 : 1}));
+  // The old system recorded some holders by their 15-digit number.
+  const bool old_system = year <= kLastLegacyRecordYear;
   for (size_t i = 0; i < t->owners.size(); ++i) {
     const Party& o = t->owners[i];
     absl::optional<std::string> share;
     if (t->co_ownership != CoOwnership::kJoint) {
       share = absl::StrCat(t->share_percent[i], "%");
     }
+    const std::string& id = old_system && !o.legacy_id_number.empty()
+                                ? o.legacy_id_number
+                                : o.id_number;
     RETURN_IF_ERROR(holder_->Run({qzid, static_cast<int>(i + 1), o.name,
-                                  o.organisation ? "7" : "1", o.id_number,
+                                  o.organisation ? "7" : "1", id,
                                   legacy::SqlValue::OptionalText(share)}));
   }
   return absl::OkStatus();

@@ -29,7 +29,9 @@ class LandWriter {
   absl::Status WriteParcel(const Parcel& parcel);
 
   // Writes the certificate, its right holders and (when title->write_unit)
-  // the unit; assigns title->certificate_no.
+  // the unit; assigns title->certificate_no. Holders with a
+  // legacy_id_number of titles registered up to kLastLegacyRecordYear are
+  // written with it.
   absl::Status WriteTitle(Title* title);
 
   // A mortgage on `unit`; in force when `released` is empty.

@@ -18,9 +18,17 @@ namespace datagen {
 // that a seed always gives the same data.
 constexpr absl::CivilDay kAsOf(2024, 6, 30);
 
+// Old systems recorded some people by their legacy 15-digit identity number
+// (Person::legacy_id_number): land titles registered and tax registrations
+// made up to this year.
+constexpr int kLastLegacyRecordYear = 2007;
+
 struct Person {
   std::string name;
   std::string id_number;  // GB 11643
+  // The legacy 15-digit form under which old systems recorded the person
+  // (see kLastLegacyRecordYear); empty for most people.
+  std::string legacy_id_number;
   bool male = false;
   absl::CivilDay birth;
   int ethnicity = 1;   // GB/T 3304 code (1 = 汉族)
@@ -31,7 +39,8 @@ struct Person {
 // A right holder or contract party: a person or an organisation.
 struct Party {
   std::string name;
-  std::string id_number;  // identity number or credit code
+  std::string id_number;         // identity number or credit code
+  std::string legacy_id_number;  // Person::legacy_id_number
   bool organisation = false;
 };
 

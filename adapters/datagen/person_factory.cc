@@ -6,6 +6,8 @@
 #include "absl/strings/str_format.h"
 #include "adapters/datagen/city.h"
 #include "adapters/datagen/name_tables.h"
+#include "adapters/datagen/random.h"
+#include "adapters/legacy_store/legacy_format.h"
 #include "exchange/identity/credit_code.h"
 #include "exchange/identity/resident_id.h"
 
@@ -36,6 +38,12 @@ Person PersonFactory::Make(bool male, absl::CivilDay birth,
       first17, std::string(1, identity::ResidentIdCheckCharacter(first17)));
   p.male = male;
   p.birth = birth;
+  // A quarter of the people born before 1980 were recorded by old systems
+  // under their 15-digit number. Decided by the number itself so that it
+  // draws nothing from the random stream.
+  if (birth.year() < 1980 && StableHash(p.id_number) % 4 == 0) {
+    p.legacy_id_number = legacy::LegacyResidentIdForm(p.id_number);
+  }
   static constexpr int kEthnicWeights[] = {930, 10, 30, 30};
   static constexpr int kEthnicCodes[] = {1, 2, 3, 11};  // 汉 蒙古 回 满
   p.ethnicity = kEthnicCodes[rng_->Weighted(kEthnicWeights)];

@@ -24,7 +24,8 @@ class PersonFactory {
 
   // A person of the given sex born on `birth` in region `region_code`
   // (6 digits) with a random name. The identity number is unique among all
-  // people this factory made.
+  // people this factory made. A quarter of those born before 1980 (chosen
+  // by a hash of the number) get a legacy_id_number.
   Person Make(bool male, absl::CivilDay birth, absl::string_view region_code);
 
   // Same, with a birth region: `local_district_code` 80% of the time,

@@ -31,9 +31,11 @@ std::string RegistryWriter::NextHouseholdNo() {
 }
 
 void RegistryWriter::AssignRyid(Person* person) {
-  if (person->ryid.empty()) {
-    person->ryid = absl::StrFormat("RY%010d", ++next_person_);
-  }
+  if (person->ryid.empty()) AssignNewRyid(person);
+}
+
+void RegistryWriter::AssignNewRyid(Person* person) {
+  person->ryid = absl::StrFormat("RY%010d", ++next_person_);
 }
 
 absl::Status RegistryWriter::WriteHousehold(
@@ -47,21 +49,26 @@ absl::Status RegistryWriter::WriteHousehold(
                           FormatCompactDate(established)});
 }
 
-absl::Status RegistryWriter::WritePerson(Person* p,
-                                         const std::string& household_no,
-                                         const char* relation,
-                                         const char* marital,
-                                         absl::CivilDay moved_in,
-                                         absl::optional<absl::CivilDay> died) {
+absl::Status RegistryWriter::WritePerson(
+    Person* p, const std::string& household_no, const char* relation,
+    const char* marital, absl::CivilDay moved_in,
+    absl::optional<absl::CivilDay> died,
+    absl::optional<absl::CivilDay> moved_out) {
   AssignRyid(p);
-  absl::optional<std::string> died_text;
-  if (died.has_value()) died_text = FormatCompactDate(*died);
+  absl::optional<std::string> ended;
+  const char* status = "0";
+  if (died.has_value()) {
+    ended = FormatCompactDate(*died);
+    status = "1";
+  } else if (moved_out.has_value()) {
+    ended = FormatCompactDate(*moved_out);
+    status = "2";
+  }
   return person_->Run({p->ryid, p->id_number, p->name, p->male ? "1" : "2",
                        absl::StrFormat("%02d", p->ethnicity),
                        FormatCompactDate(p->birth), household_no, relation,
-                       marital, FormatCompactDate(moved_in),
-                       died.has_value() ? "1" : "0",
-                       legacy::SqlValue::OptionalText(died_text)});
+                       marital, FormatCompactDate(moved_in), status,
+                       legacy::SqlValue::OptionalText(ended)});
 }
 
 absl::Status RegistryWriter::WriteRegistration(bool divorce, const Person& man,

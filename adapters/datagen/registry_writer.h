@@ -28,6 +28,8 @@ class RegistryWriter {
   std::string NextHouseholdNo();
   // Gives `person` a registry id (RYID) when it has none.
   void AssignRyid(Person* person);
+  // Gives `person` a new registry id (a new registration after moving).
+  void AssignNewRyid(Person* person);
 
   // One HJ_HU row. `head_ryid` empty for a collective household.
   absl::Status WriteHousehold(const std::string& household_no, bool collective,
@@ -38,11 +40,13 @@ class RegistryWriter {
 
   // One HJ_RY row (assigns the RYID if needed). `relation` and `marital`
   // are the GB/T 4761 / GB/T 2261.2 codes of schema.sql; `died` set for a
-  // deceased person (status '1').
+  // deceased person (status '1'), `moved_out` for one who moved out (status
+  // '2'); either is the row's ZXRQ.
   absl::Status WritePerson(Person* person, const std::string& household_no,
                            const char* relation, const char* marital,
                            absl::CivilDay moved_in,
-                           absl::optional<absl::CivilDay> died);
+                           absl::optional<absl::CivilDay> died,
+                           absl::optional<absl::CivilDay> moved_out = {});
 
   // One HY_DJ row: a marriage (or, with divorce, a divorce) registration.
   absl::Status WriteRegistration(bool divorce, const Person& man,

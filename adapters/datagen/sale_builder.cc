@@ -11,6 +11,31 @@ namespace datagen {
 absl::StatusOr<SaleOutcome> SaleBuilder::Sell(Household* seller,
                                               Household* buyer,
                                               SaleStage stage) {
+  Buyer b;
+  Family& family = buyer->families[0];
+  b.parties = FamilyAdults(family);
+  b.taxpayer = family.members[0];
+  b.district = buyer->district;
+  b.owned_before = DwellingCount(*buyer, family);
+  b.holder = buyer;
+  b.family = &family;
+  return Sale(seller, b, stage);
+}
+
+absl::StatusOr<SaleOutcome> SaleBuilder::SellToCompany(Household* seller,
+                                                       const Party& company,
+                                                       Household* holdings,
+                                                       SaleStage stage) {
+  Buyer b;
+  b.parties = {company};
+  b.company_nsrsbh = company.id_number;
+  b.holder = holdings;
+  return Sale(seller, b, stage);
+}
+
+absl::StatusOr<SaleOutcome> SaleBuilder::Sale(Household* seller,
+                                              const Buyer& buyer,
+                                              SaleStage stage) {
   SaleOutcome out;
   bool found = false;
   for (size_t index : seller->families[0].titles) {
@@ -61,7 +86,7 @@ absl::StatusOr<SaleOutcome> SaleBuilder::Sell(Household* seller,
   Contract contract;
   contract.unit = title.unit;
   contract.sellers = title.owners;
-  contract.buyers = FamilyAdults(buyer->families[0]);
+  contract.buyers = buyer.parties;
   contract.price_fen = city_->PriceFen(title.unit);
   contract.signed_on = signed_on;
   contract.filed_on = filed_on;
@@ -72,24 +97,29 @@ absl::StatusOr<SaleOutcome> SaleBuilder::Sell(Household* seller,
   RETURN_IF_ERROR(housing_->WriteContract(&contract));
   out.contract_no = contract.contract_no;
   out.price_fen = contract.price_fen;
-  Family& family = buyer->families[0];
-  out.owned_before = DwellingCount(*buyer, family);
+  out.owned_before = buyer.owned_before;
   if (stage != SaleStage::kPaid && stage != SaleStage::kCompleted) return out;
 
-  Person* taxpayer = family.members[0];
   Assessment a;
   a.filed_on = filed_on + rng_->Range(1, 5);
   a.assessed_on = a.filed_on + rng_->Range(stage == SaleStage::kPaid ? 0 : 1,
                                            stage == SaleStage::kPaid ? 3 : 14);
-  RETURN_IF_ERROR(tax_->RegisterPerson(taxpayer, buyer->district, a.filed_on));
-  a.nsrsbh = taxpayer->nsrsbh;
+  if (buyer.taxpayer != nullptr) {
+    RETURN_IF_ERROR(
+        tax_->RegisterPerson(buyer.taxpayer, buyer.district, a.filed_on));
+    a.nsrsbh = buyer.taxpayer->nsrsbh;
+    a.rate = DeedTaxRate(out.owned_before, title.unit.area);
+    a.first_home = out.owned_before == 0;
+  } else {
+    a.nsrsbh = buyer.company_nsrsbh;
+    a.rate = kOrganisationDeedTaxRate;
+    a.first_home = false;
+  }
   a.contract_no = contract.contract_no;
   a.unit_no = title.unit.unit_no;
   a.price_fen = contract.price_fen;
   a.area = title.unit.area;
-  a.rate = DeedTaxRate(out.owned_before, a.area);
   a.tax_fen = DeedTax(a.price_fen, a.rate);
-  a.first_home = out.owned_before == 0;
   RETURN_IF_ERROR(tax_->WriteAssessment(&a, title.unit.district));
   out.assessment_no = a.assessment_no;
   absl::CivilDay paid_on = a.assessed_on + rng_->Range(0, 2);
@@ -114,8 +144,10 @@ absl::StatusOr<SaleOutcome> SaleBuilder::Sell(Household* seller,
     bought.co_ownership = CoOwnership::kInShares;
     bought.share_percent = {50, 50};
   }
-  buyer->titles.push_back(std::move(bought));
-  family.titles.push_back(buyer->titles.size() - 1);
+  buyer.holder->titles.push_back(std::move(bought));
+  if (buyer.family != nullptr) {
+    buyer.family->titles.push_back(buyer.holder->titles.size() - 1);
+  }
   return out;
 }
 

@@ -7,7 +7,8 @@
 //               (written later by HouseholdBuilder::Finish) follow.
 //   kCancelled  contract filed, then its filing cancelled.
 // Deed tax is filed by the first buyer; its rate follows the buyer family's
-// dwellings before the purchase (tax_writer.h DeedTaxRate).
+// dwellings before the purchase (tax_writer.h DeedTaxRate). A company may
+// buy too (SellToCompany).
 //
 // Call between HouseholdBuilder::Build and Finish of both households.
 // Thread-compatible.
@@ -16,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "adapters/datagen/city.h"
@@ -49,7 +51,34 @@ class SaleBuilder {
   absl::StatusOr<SaleOutcome> Sell(Household* seller, Household* buyer,
                                    SaleStage stage);
 
+  // Sells the same flat to `company`, which must be registered with the tax
+  // bureau (its taxpayer number is its credit code): the company is the
+  // contract's only buyer and files the deed tax at the rate for
+  // organisations (kOrganisationDeedTaxRate). On completion its new title
+  // is appended to `holdings` (a household without families that collects
+  // organisations' titles, written with HouseholdBuilder::Finish).
+  // Errors as Sell.
+  absl::StatusOr<SaleOutcome> SellToCompany(Household* seller,
+                                            const Party& company,
+                                            Household* holdings,
+                                            SaleStage stage);
+
  private:
+  // Who buys: the parties of the contract and the new title, who files the
+  // deed tax, and where the new title goes.
+  struct Buyer {
+    std::vector<Party> parties;
+    Person* taxpayer = nullptr;  // a natural person, registered on filing
+    std::string company_nsrsbh;  // or an organisation already registered
+    int district = 0;            // of the taxpayer's registration
+    int owned_before = 0;        // the family's dwellings before buying
+    Household* holder = nullptr;
+    Family* family = nullptr;  // null for an organisation
+  };
+
+  absl::StatusOr<SaleOutcome> Sale(Household* seller, const Buyer& buyer,
+                                   SaleStage stage);
+
   Random* rng_;
   City* city_;
   HousingWriter* housing_;

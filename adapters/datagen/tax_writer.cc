@@ -54,7 +54,12 @@ absl::Status TaxWriter::RegisterPerson(Person* p, int district,
   // The bureau's own number for natural persons: region + 'Z' + serial.
   p->nsrsbh = absl::StrFormat("%sZ%011d", Districts()[district].code,
                               SeriesNumber("nsr", ++person_serial_) * 11);
-  return taxpayer_->Run({p->nsrsbh, p->name, "1", "201", p->id_number,
+  // The old system recorded some people by their 15-digit number.
+  const std::string& id =
+      day.year() <= kLastLegacyRecordYear && !p->legacy_id_number.empty()
+          ? p->legacy_id_number
+          : p->id_number;
+  return taxpayer_->Run({p->nsrsbh, p->name, "1", "201", id,
                          FormatCompactDate(day), TaxOffice(district)});
 }
 
@@ -75,14 +80,27 @@ absl::Status TaxWriter::WriteAssessment(Assessment* a, int district) {
        FormatCompactDate(a->filed_on), FormatCompactDate(a->assessed_on)});
 }
 
+std::string TaxWriter::NextPaymentNo(int district, absl::CivilDay paid_on) {
+  return absl::StrFormat(
+      "311%s%02d%08d", std::string(Districts()[district].code).substr(2),
+      paid_on.year() % 100, SeriesNumber("wszm", ++payment_serial_) * 3);
+}
+
 absl::StatusOr<std::string> TaxWriter::WritePayment(const Assessment& a,
                                                     int district,
                                                     absl::CivilDay paid_on) {
-  std::string number = absl::StrFormat(
-      "311%s%02d%08d", std::string(Districts()[district].code).substr(2),
-      paid_on.year() % 100, SeriesNumber("wszm", ++payment_serial_) * 3);
+  std::string number = NextPaymentNo(district, paid_on);
   RETURN_IF_ERROR(payment_->Run({number, a.assessment_no, a.nsrsbh, "10119",
                                  a.tax_fen, FormatCompactDate(paid_on), "N"}));
+  return number;
+}
+
+absl::StatusOr<std::string> TaxWriter::WriteOldPayment(
+    const std::string& nsrsbh, int district, absl::CivilDay paid_on,
+    int64_t amount_fen) {
+  std::string number = NextPaymentNo(district, paid_on);
+  RETURN_IF_ERROR(payment_->Run({number, nullptr, nsrsbh, "10119", amount_fen,
+                                 FormatCompactDate(paid_on), "N"}));
   return number;
 }
 

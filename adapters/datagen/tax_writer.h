@@ -38,6 +38,9 @@ struct Assessment {
 // and 1.5% above; second home 1% / 2%; third and later 3%.
 int DeedTaxRate(int owned_before, int64_t area);
 
+// The deed tax rate (in 1/10000) for an organisation buying a dwelling: 3%.
+constexpr int kOrganisationDeedTaxRate = 300;
+
 // round(price * rate / 10000) in fen.
 int64_t DeedTax(int64_t price_fen, int rate);
 
@@ -47,7 +50,8 @@ class TaxWriter {
       legacy::SqliteDb* db);
 
   // Registers `person` as a natural-person taxpayer of `district` on `day`
-  // unless it already has a number; sets person->nsrsbh.
+  // unless it already has a number; sets person->nsrsbh. Registrations up
+  // to kLastLegacyRecordYear record the person's legacy_id_number if any.
   absl::Status RegisterPerson(Person* person, int district, absl::CivilDay day);
   // Registers a company; its taxpayer number is its credit code.
   absl::Status RegisterCompany(const Party& company, int district,
@@ -62,8 +66,17 @@ class TaxWriter {
                                            int district,
                                            absl::CivilDay paid_on);
 
+  // Writes the certificate of a deed tax payment migrated from the old
+  // system without its filing (WSZM.SBXH NULL): `amount_fen` paid by
+  // `nsrsbh` on `paid_on`; returns its number.
+  absl::StatusOr<std::string> WriteOldPayment(const std::string& nsrsbh,
+                                              int district,
+                                              absl::CivilDay paid_on,
+                                              int64_t amount_fen);
+
  private:
   TaxWriter() = default;
+  std::string NextPaymentNo(int district, absl::CivilDay paid_on);
 
   std::unique_ptr<legacy::SqliteStatement> taxpayer_, filing_, payment_;
   int64_t person_serial_ = 0;

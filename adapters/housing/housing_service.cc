@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "adapters/legacy_store/legacy_mapping.h"
+#include "adapters/legacy_store/local_id_pager.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "adapters/sdk/record_builder.h"
 #include "common/status_macros.h"
@@ -49,15 +50,15 @@ absl::Status SetParty(SqliteDb& db, int64_t baid, const char* side,
   std::string name_field = absl::StrCat(prefix, "_name");
   std::string id_field = absl::StrCat(prefix, "_id_number");
   bool found = false;
-  RETURN_IF_ERROR(
-      db.Query("SELECT XM, ZJHM FROM HT_JYF WHERE BAID = ? AND JYFLB = ? "
-               "ORDER BY SXH LIMIT 1",
-               {baid, side}, [&](const SqliteRow& row) {
-                 found = true;
-                 SetText(b, Contract(name_field, "HT_JYF.XM"), row, 0);
-                 SetText(b, Contract(id_field, "HT_JYF.ZJHM"), row, 1);
-                 return absl::OkStatus();
-               }));
+  RETURN_IF_ERROR(db.Query(
+      "SELECT XM, ZJHM FROM HT_JYF WHERE BAID = ? AND JYFLB = ? "
+      "ORDER BY SXH LIMIT 1",
+      {baid, side}, [&](const SqliteRow& row) {
+        found = true;
+        SetText(b, Contract(name_field, "HT_JYF.XM"), row, 0);
+        legacy::SetIdNumber(b, Contract(id_field, "HT_JYF.ZJHM"), row, 1);
+        return absl::OkStatus();
+      }));
   if (!found) {
     b.Null(name_field);
     b.Null(id_field);
@@ -66,14 +67,15 @@ absl::Status SetParty(SqliteDb& db, int64_t baid, const char* side,
 }
 
 absl::StatusOr<std::vector<v1::Record>> SaleContracts(
-    SqliteDb& db, const std::string& subject) {
+    SqliteDb& db, const legacy::SubjectForms& subject) {
   std::vector<std::pair<int64_t, RecordBuilder>> filings;
   RETURN_IF_ERROR(db.Query(
       "SELECT DISTINCT b.BAID, b.HTBH, b.BDCDYH, b.FWZL, b.CJJG, b.JZMJ, "
       "b.QYRQ, b.BARQ, s.MC FROM HT_JYF j JOIN HT_BA b ON b.BAID = j.BAID "
       "LEFT JOIN DM_BAZT s ON s.DM = b.BAZT "
-      "WHERE j.ZJHM = ? ORDER BY b.QYRQ, b.BAID",
-      {subject}, [&](const SqliteRow& row) -> absl::Status {
+      "WHERE j.ZJHM IN (?1, ?2) ORDER BY b.QYRQ, b.BAID",
+      {subject.current, subject.legacy},
+      [&](const SqliteRow& row) -> absl::Status {
         RecordBuilder b;
         SetText(b, Contract("contract_no", "HT_BA.HTBH"), row, 1);
         SetText(b, Contract("property_unit_no", "HT_BA.BDCDYH"), row, 2);
@@ -97,45 +99,79 @@ absl::StatusOr<std::vector<v1::Record>> SaleContracts(
   return records;
 }
 
+// The counts of the families the subject is a member of: only family
+// `local_id` when the store confirms the subject is a member, otherwise
+// every one, newest first.
 absl::StatusOr<std::vector<v1::Record>> DwellingCounts(
-    SqliteDb& db, const std::string& subject) {
+    SqliteDb& db, const legacy::SubjectForms& subject,
+    const std::string& local_id) {
   auto src = [](absl::string_view field, absl::string_view column) {
     return Source{kDwellingCount, field, column};
   };
   std::vector<v1::Record> records;
-  RETURN_IF_ERROR(db.Query(
-      "SELECT t.JTBH, t.TS, t.HCRQ FROM FW_TJ_CY c "
-      "JOIN FW_TJ t ON t.JTBH = c.JTBH WHERE c.ZJHM = ? "
-      "ORDER BY t.HCRQ DESC, t.JTBH",
-      {subject}, [&](const SqliteRow& row) -> absl::Status {
-        RecordBuilder b;
-        std::string family(row.Text(0));
-        if (row.IsNull(1)) {
-          b.Null("dwelling_count");
-          b.Null("first_home");
-        } else {
-          b.Int("dwelling_count", row.Int(1));
-          b.Bool("first_home", row.Int(1) == 0);
-        }
-        RETURN_IF_ERROR(SetDate(b, src("counted_on", "FW_TJ.HCRQ"), row, 2));
-        std::vector<v1::Record> members;
-        RETURN_IF_ERROR(
-            db.Query("SELECT c.XM, c.ZJHM, g.MC FROM FW_TJ_CY c "
-                     "LEFT JOIN DM_JTGX g ON g.DM = c.GX WHERE c.JTBH = ? "
-                     "ORDER BY c.GX, c.CYID",
-                     {family}, [&](const SqliteRow& m) {
-                       RecordBuilder mb;
-                       SetText(mb, src("name", "FW_TJ_CY.XM"), m, 0);
-                       SetText(mb, src("id_number", "FW_TJ_CY.ZJHM"), m, 1);
-                       SetText(mb, src("relation", "FW_TJ_CY.GX"), m, 2);
-                       members.push_back(std::move(mb).Build());
-                       return absl::OkStatus();
-                     }));
-        b.List("family_members", std::move(members));
-        records.push_back(std::move(b).Build());
-        return absl::OkStatus();
-      }));
+  auto count = [&](const SqliteRow& row) -> absl::Status {
+    RecordBuilder b;
+    std::string family(row.Text(0));
+    if (row.IsNull(1)) {
+      b.Null("dwelling_count");
+      b.Null("first_home");
+    } else {
+      b.Int("dwelling_count", row.Int(1));
+      b.Bool("first_home", row.Int(1) == 0);
+    }
+    RETURN_IF_ERROR(SetDate(b, src("counted_on", "FW_TJ.HCRQ"), row, 2));
+    std::vector<v1::Record> members;
+    RETURN_IF_ERROR(db.Query(
+        "SELECT c.XM, c.ZJHM, g.MC FROM FW_TJ_CY c "
+        "LEFT JOIN DM_JTGX g ON g.DM = c.GX WHERE c.JTBH = ? "
+        "ORDER BY c.GX, c.CYID",
+        {family}, [&](const SqliteRow& m) {
+          RecordBuilder mb;
+          SetText(mb, src("name", "FW_TJ_CY.XM"), m, 0);
+          legacy::SetIdNumber(mb, src("id_number", "FW_TJ_CY.ZJHM"), m, 1);
+          SetText(mb, src("relation", "FW_TJ_CY.GX"), m, 2);
+          members.push_back(std::move(mb).Build());
+          return absl::OkStatus();
+        }));
+    b.List("family_members", std::move(members));
+    records.push_back(std::move(b).Build());
+    return absl::OkStatus();
+  };
+  if (!local_id.empty()) {
+    RETURN_IF_ERROR(
+        db.Query("SELECT t.JTBH, t.TS, t.HCRQ FROM FW_TJ_CY c "
+                 "JOIN FW_TJ t ON t.JTBH = c.JTBH "
+                 "WHERE c.JTBH = ?1 AND c.ZJHM IN (?2, ?3) LIMIT 1",
+                 {local_id, subject.current, subject.legacy}, count));
+    if (!records.empty()) return records;
+  }
+  RETURN_IF_ERROR(
+      db.Query("SELECT DISTINCT t.JTBH, t.TS, t.HCRQ FROM FW_TJ_CY c "
+               "JOIN FW_TJ t ON t.JTBH = c.JTBH WHERE c.ZJHM IN (?1, ?2) "
+               "ORDER BY t.HCRQ DESC, t.JTBH",
+               {subject.current, subject.legacy}, count));
   return records;
+}
+
+// Every counted family member in FW_TJ_CY.CYID order; the family number is
+// primary for the member's newest count (the order DwellingCounts uses).
+constexpr char kLocalIdsSql[] =
+    "SELECT c.CYID, c.ZJHM, c.JTBH, t.HCRQ, "
+    "(SELECT c2.JTBH FROM FW_TJ_CY c2 JOIN FW_TJ t2 ON t2.JTBH = c2.JTBH "
+    "WHERE c2.ZJHM = c.ZJHM ORDER BY t2.HCRQ DESC, t2.JTBH LIMIT 1) = c.JTBH "
+    "FROM FW_TJ_CY c JOIN FW_TJ t ON t.JTBH = c.JTBH WHERE c.CYID >= ?1 "
+    "ORDER BY c.CYID LIMIT ?2";
+
+absl::Status FamilyAssertion(const SqliteRow& row,
+                             std::vector<v1::LocalIdAssertion>* out) {
+  v1::LocalIdAssertion a;
+  a.set_subject(std::string(row.Text(1)));
+  a.set_kind("family_number");
+  a.set_value(std::string(row.Text(2)));
+  a.set_primary(row.Int(4) == 1);
+  a.set_basis(legacy::RegistrationBasis("FW_TJ dwelling count", row, 3));
+  out->push_back(std::move(a));
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -158,7 +194,7 @@ std::vector<std::string> HousingService::datasets() const {
 absl::StatusOr<std::vector<v1::Record>> HousingService::Fetch(
     const v1::FetchRequest& request) {
   const std::string& dataset = request.dataset();
-  std::string subject = legacy::StoreKey(request.subject());
+  const legacy::SubjectForms subject = legacy::StoreForms(request.subject());
   std::vector<v1::Record> records;
   if (dataset == kSaleContract) {
     RETURN_IF_ERROR(
@@ -169,13 +205,21 @@ absl::StatusOr<std::vector<v1::Record>> HousingService::Fetch(
     RETURN_IF_ERROR(
         legacy::CheckRequestedFields(dataset, request, kCountFields));
     legacy::SqlitePool::Lease db = pool_->Acquire();
-    ASSIGN_OR_RETURN(records, DwellingCounts(*db, subject));
+    ASSIGN_OR_RETURN(records, DwellingCounts(*db, subject, request.local_id()));
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
         "the housing adapter does not serve dataset '", dataset, "'"));
   }
   legacy::KeepRequestedFields(request, &records);
   return records;
+}
+
+absl::StatusOr<v1::ListLocalIdsResponse> HousingService::ListLocalIds(
+    const v1::ListLocalIdsRequest& request) {
+  static const legacy::LocalIdPager* const pager = new legacy::LocalIdPager(
+      "housing.FW_TJ_CY", legacy::LocalIdPager::KeyType::kInteger);
+  legacy::SqlitePool::Lease db = pool_->Acquire();
+  return pager->Page(*db, request, kLocalIdsSql, FamilyAssertion);
 }
 
 }  // namespace housing

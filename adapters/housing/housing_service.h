@@ -5,10 +5,15 @@
 // documented in docs/reference-departments.md.
 //
 // The bureau keeps no person master table: subjects are looked up by the
-// identity number stored with each party or family member, and
-// FetchRequest.local_id is not used.
+// identity number stored with each party or family member (18 digits, or a
+// legacy 15-digit form; records always show 18). FetchRequest.local_id is
+// the family number (FW_TJ.JTBH) of housing.dwelling_count, used only when
+// the store confirms the subject is a member of that family.
 //
-// Thread-safe: each Fetch borrows its own read-only connection.
+// ListLocalIds exports "family_number" (FW_TJ.JTBH) for every counted
+// family member.
+//
+// Thread-safe: each call borrows its own read-only connection.
 #ifndef DATARUN_ADAPTERS_HOUSING_HOUSING_SERVICE_H_
 #define DATARUN_ADAPTERS_HOUSING_HOUSING_SERVICE_H_
 
@@ -42,14 +47,24 @@ class HousingService : public adapter::DepartmentService {
   // housing.sale_contract: every filed contract (in force or cancelled) in
   // which the subject is a seller or a buyer, oldest first; seller_* and
   // buyer_* name the first party of each side.
-  // housing.dwelling_count: the count of the family the subject belongs to
-  // (at most one record).
+  // housing.dwelling_count: the counts of the families the subject belongs
+  // to, newest first (one in the reference data); only the family
+  // `local_id` when given and the subject is its member.
   // Only the requested fields are returned (all when none are requested).
   // Errors: INVALID_ARGUMENT for an unknown dataset or field; UNAVAILABLE
   // when the store is locked or unreadable; DATA_LOSS (reported by the SDK
   // as INTERNAL) when a stored value cannot be converted.
   absl::StatusOr<std::vector<v1::Record>> Fetch(
       const v1::FetchRequest& request) override;
+
+  // One page of "family_number" assertions: one per FW_TJ_CY row (a counted
+  // family member), in CYID order, subject = FW_TJ_CY.ZJHM, value =
+  // FW_TJ_CY.JTBH, primary for the member's newest count, basis "FW_TJ
+  // dwelling count <HCRQ>". Errors: INVALID_ARGUMENT "page_token ..." for a
+  // token this listing did not issue; UNAVAILABLE when the store is
+  // unreadable.
+  absl::StatusOr<v1::ListLocalIdsResponse> ListLocalIds(
+      const v1::ListLocalIdsRequest& request) override;
 
  private:
   explicit HousingService(std::unique_ptr<legacy::SqlitePool> pool)

@@ -1,9 +1,14 @@
 #include "adapters/housing/housing_service.h"
 
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
+#include "adapters/housing/housing_schema.h"
+#include "adapters/legacy_store/sqlite_db.h"
 #include "gtest/gtest.h"
 
 namespace datarun {
@@ -102,6 +107,86 @@ TEST_F(HousingServiceTest, UnknownSubjectAndUnknownField) {
   ASSERT_TRUE(some.ok());
   ASSERT_FALSE(some->empty());
   EXPECT_EQ((*some)[0].fields().size(), 1u);
+}
+
+TEST_F(HousingServiceTest, CompanyAsBuyer) {
+  auto records = Fetch(kSaleContract, Demo("company_buyer_credit_code"));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  const v1::Record& r = (*records)[0];
+  EXPECT_TRUE(CheckRecord(kSaleContract, r).ok())
+      << CheckRecord(kSaleContract, r);
+  EXPECT_EQ(r.fields().at("contract_no").string_value(),
+            Demo("company_buyer_contract_no"));
+  EXPECT_EQ(r.fields().at("buyer_id_number").string_value(),
+            Demo("company_buyer_credit_code"));
+  EXPECT_EQ(r.fields().at("buyer_name").string_value(),
+            Demo("company_buyer_name"));
+  EXPECT_EQ(r.fields().at("seller_id_number").string_value(),
+            Demo("company_buyer_seller_id"));
+  EXPECT_EQ(r.fields().at("property_unit_no").string_value(),
+            Demo("company_buyer_property_unit_no"));
+  // Organisations have no dwelling count.
+  auto count = Fetch(kDwellingCount, Demo("company_buyer_credit_code"));
+  ASSERT_TRUE(count.ok());
+  EXPECT_TRUE(count->empty());
+}
+
+TEST_F(HousingServiceTest, ListLocalIdsExportsEveryFamilyMember) {
+  std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
+  auto db =
+      legacy::SqliteDb::Open(StorePath(), legacy::SqliteDb::Mode::kReadOnly);
+  ASSERT_TRUE(db.ok());
+  std::set<std::pair<std::string, std::string>> expected;
+  ASSERT_TRUE((*db)
+                  ->Query("SELECT ZJHM, JTBH FROM FW_TJ_CY", {},
+                          [&](const legacy::SqliteRow& row) {
+                            expected.emplace(row.Text(0), row.Text(1));
+                            return absl::OkStatus();
+                          })
+                  .ok());
+  std::set<std::pair<std::string, std::string>> listed;
+  std::string buyer_family, seller_family;
+  for (const v1::LocalIdAssertion& a : all) {
+    EXPECT_EQ(a.kind(), "family_number");
+    EXPECT_TRUE(a.primary());  // one count per person here
+    EXPECT_EQ(a.basis().rfind("FW_TJ dwelling count ", 0), 0u) << a.basis();
+    listed.emplace(a.subject(), a.value());
+    if (a.subject() == Demo("buyer_id")) buyer_family = a.value();
+    if (a.subject() == Demo("seller_id")) seller_family = a.value();
+  }
+  EXPECT_EQ(listed, expected);
+  ASSERT_FALSE(buyer_family.empty());
+  ASSERT_FALSE(seller_family.empty());
+  // The family number leads Fetch to that family...
+  auto own = FetchWithLocalId(kDwellingCount, Demo("buyer_id"), buyer_family);
+  ASSERT_TRUE(own.ok());
+  ASSERT_EQ(own->size(), 1u);
+  EXPECT_EQ(std::to_string((*own)[0].fields().at("dwelling_count").int_value()),
+            Demo("buyer_dwelling_count"));
+  // ...but another family's number never shows that family.
+  auto other =
+      FetchWithLocalId(kDwellingCount, Demo("buyer_id"), seller_family);
+  ASSERT_TRUE(other.ok());
+  ASSERT_EQ(other->size(), 1u);
+  EXPECT_EQ((*other)[0]
+                .fields()
+                .at("family_members")
+                .list_value()
+                .records(0)
+                .fields()
+                .at("id_number")
+                .string_value(),
+            Demo("buyer_id"));
+}
+
+TEST_F(HousingServiceTest, EmptyStoreListsNothing) {
+  std::unique_ptr<HousingService> empty = OpenEmptyStore(SchemaSql());
+  ASSERT_NE(empty, nullptr);
+  auto page = empty->ListLocalIds(v1::ListLocalIdsRequest());
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->assertions_size(), 0);
+  EXPECT_TRUE(page->next_page_token().empty());
 }
 
 TEST(HousingServiceOpenTest, MissingAndForeignStoresAreRefused) {

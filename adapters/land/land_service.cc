@@ -6,6 +6,7 @@
 #include "absl/types/optional.h"
 #include "adapters/legacy_store/legacy_format.h"
 #include "adapters/legacy_store/legacy_mapping.h"
+#include "adapters/legacy_store/local_id_pager.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "adapters/sdk/record_builder.h"
 #include "common/status_macros.h"
@@ -55,7 +56,8 @@ absl::StatusOr<std::vector<v1::Record>> Owners(SqliteDb& db, int64_t qzid) {
         RecordBuilder b;
         SetText(b, Source{kPropertyTitle, "name", "BDC_QLR.QLRMC"}, row, 0);
         SetText(b, Source{kPropertyTitle, "id_type", "BDC_QLR.ZJZL"}, row, 1);
-        SetText(b, Source{kPropertyTitle, "id_number", "BDC_QLR.ZJHM"}, row, 2);
+        legacy::SetIdNumber(
+            b, Source{kPropertyTitle, "id_number", "BDC_QLR.ZJHM"}, row, 2);
         if (row.IsNull(3)) {
           b.Null("share");
         } else {
@@ -88,7 +90,7 @@ absl::StatusOr<absl::optional<std::string>> InForce(SqliteDb& db,
 }
 
 absl::StatusOr<std::vector<v1::Record>> PropertyTitles(
-    SqliteDb& db, const std::string& subject) {
+    SqliteDb& db, const legacy::SubjectForms& subject) {
   struct Certificate {
     int64_t qzid;
     RecordBuilder builder;
@@ -102,8 +104,9 @@ absl::StatusOr<std::vector<v1::Record>> PropertyTitles(
       "LEFT JOIN DM_XZQH x ON x.DM = f.QXDM "
       "LEFT JOIN DM_FWYT y ON y.DM = f.GHYT "
       "LEFT JOIN DM_GYFS g ON g.DM = z.GYFS "
-      "WHERE q.ZJHM = ? AND z.QSZT = 1 ORDER BY z.DJSJ, z.QZID",
-      {subject}, [&](const SqliteRow& row) -> absl::Status {
+      "WHERE q.ZJHM IN (?1, ?2) AND z.QSZT = 1 ORDER BY z.DJSJ, z.QZID",
+      {subject.current, subject.legacy},
+      [&](const SqliteRow& row) -> absl::Status {
         Certificate c;
         c.qzid = row.Int(0);
         c.unit = std::string(row.Text(2));
@@ -153,8 +156,8 @@ absl::StatusOr<std::vector<v1::Record>> PropertyTitles(
   return records;
 }
 
-absl::StatusOr<std::vector<v1::Record>> Parcels(SqliteDb& db,
-                                                const std::string& subject) {
+absl::StatusOr<std::vector<v1::Record>> Parcels(
+    SqliteDb& db, const legacy::SubjectForms& subject) {
   std::vector<v1::Record> records;
   RETURN_IF_ERROR(db.Query(
       "SELECT DISTINCT d.ZDDM, d.ZL, x.MC, t.MC, d.ZDMJ, r.MC, d.SYQJSRQ "
@@ -164,8 +167,9 @@ absl::StatusOr<std::vector<v1::Record>> Parcels(SqliteDb& db,
       "LEFT JOIN DM_XZQH x ON x.DM = d.QXDM "
       "LEFT JOIN DM_TDYT t ON t.DM = d.TDYT "
       "LEFT JOIN DM_QLXZ r ON r.DM = d.QLXZ "
-      "WHERE q.ZJHM = ? ORDER BY d.ZDDM",
-      {subject}, [&](const SqliteRow& row) -> absl::Status {
+      "WHERE q.ZJHM IN (?1, ?2) ORDER BY d.ZDDM",
+      {subject.current, subject.legacy},
+      [&](const SqliteRow& row) -> absl::Status {
         auto src = [](absl::string_view field, absl::string_view column) {
           return Source{kParcel, field, column};
         };
@@ -182,6 +186,23 @@ absl::StatusOr<std::vector<v1::Record>> Parcels(SqliteDb& db,
         return absl::OkStatus();
       }));
   return records;
+}
+
+// Right holders of certificates in force, in BDC_QLR.QLRID order.
+constexpr char kLocalIdsSql[] =
+    "SELECT q.QLRID, q.ZJHM, z.QZH, z.DJSJ FROM BDC_QLR q "
+    "JOIN BDC_QZ z ON z.QZID = q.QZID "
+    "WHERE z.QSZT = 1 AND q.QLRID >= ?1 ORDER BY q.QLRID LIMIT ?2";
+
+absl::Status HolderAssertion(const SqliteRow& row,
+                             std::vector<v1::LocalIdAssertion>* out) {
+  v1::LocalIdAssertion a;
+  a.set_subject(std::string(row.Text(1)));
+  a.set_kind("title_certificate");
+  a.set_value(std::string(row.Text(2)));
+  a.set_basis(legacy::RegistrationBasis("BDC_QZ registered", row, 3));
+  out->push_back(std::move(a));
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -203,7 +224,7 @@ std::vector<std::string> LandService::datasets() const {
 absl::StatusOr<std::vector<v1::Record>> LandService::Fetch(
     const v1::FetchRequest& request) {
   const std::string& dataset = request.dataset();
-  std::string subject = legacy::StoreKey(request.subject());
+  const legacy::SubjectForms subject = legacy::StoreForms(request.subject());
   std::vector<v1::Record> records;
   if (dataset == kPropertyTitle) {
     RETURN_IF_ERROR(
@@ -221,6 +242,14 @@ absl::StatusOr<std::vector<v1::Record>> LandService::Fetch(
   }
   legacy::KeepRequestedFields(request, &records);
   return records;
+}
+
+absl::StatusOr<v1::ListLocalIdsResponse> LandService::ListLocalIds(
+    const v1::ListLocalIdsRequest& request) {
+  static const legacy::LocalIdPager* const pager = new legacy::LocalIdPager(
+      "land.BDC_QLR", legacy::LocalIdPager::KeyType::kInteger);
+  legacy::SqlitePool::Lease db = pool_->Acquire();
+  return pager->Page(*db, request, kLocalIdsSql, HolderAssertion);
 }
 
 }  // namespace land

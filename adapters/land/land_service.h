@@ -5,10 +5,15 @@
 // docs/reference-departments.md.
 //
 // The land registry keeps no person master table: subjects are looked up by
-// the identity number / credit code stored with each right holder, and
+// the identity number / credit code stored with each right holder (the old
+// system recorded some holders under their legacy 15-digit number, which is
+// looked up too; records always show 18 digits), and
 // FetchRequest.local_id is not used.
 //
-// Thread-safe: each Fetch borrows its own read-only connection.
+// ListLocalIds exports "title_certificate" (BDC_QZ.QZH) for every holder of
+// a certificate in force; none is primary.
+//
+// Thread-safe: each call borrows its own read-only connection.
 #ifndef DATARUN_ADAPTERS_LAND_LAND_SERVICE_H_
 #define DATARUN_ADAPTERS_LAND_LAND_SERVICE_H_
 
@@ -48,6 +53,15 @@ class LandService : public adapter::DepartmentService {
   // as INTERNAL) when a stored value cannot be converted.
   absl::StatusOr<std::vector<v1::Record>> Fetch(
       const v1::FetchRequest& request) override;
+
+  // One page of "title_certificate" assertions: one per right holder
+  // (BDC_QLR row) of a certificate in force (BDC_QZ.QSZT = 1), in QLRID
+  // order, subject = BDC_QLR.ZJHM as stored (15 digits for some old
+  // titles), value = BDC_QZ.QZH, not primary, basis "BDC_QZ registered
+  // <DJSJ date>". Errors: INVALID_ARGUMENT "page_token ..." for a token this
+  // listing did not issue; UNAVAILABLE when the store is unreadable.
+  absl::StatusOr<v1::ListLocalIdsResponse> ListLocalIds(
+      const v1::ListLocalIdsRequest& request) override;
 
  private:
   explicit LandService(std::unique_ptr<legacy::SqlitePool> pool)

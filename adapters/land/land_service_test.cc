@@ -1,10 +1,14 @@
 #include "adapters/land/land_service.h"
 
 #include <map>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
+#include "adapters/land/land_schema.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "gtest/gtest.h"
 
@@ -164,6 +168,116 @@ TEST_F(LandServiceTest, LowerCaseCheckCharacterFindsTheSameRecords) {
   ASSERT_TRUE(upper_records.ok() && lower_records.ok());
   EXPECT_FALSE(upper_records->empty());
   EXPECT_EQ(upper_records->size(), lower_records->size());
+}
+
+TEST_F(LandServiceTest, OldTitleRecordedUnderTheLegacyNumberIsFound) {
+  // The old system recorded the holder under the 15-digit number; the
+  // exchange asks with the 18-digit one and sees 18 digits.
+  auto records = Fetch(kPropertyTitle, Demo("legacy15_person_id"));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  const v1::Record& r = (*records)[0];
+  EXPECT_TRUE(CheckRecord(kPropertyTitle, r).ok())
+      << CheckRecord(kPropertyTitle, r);
+  EXPECT_EQ(r.fields().at("certificate_no").string_value(),
+            Demo("legacy15_certificate_no"));
+  EXPECT_LT(r.fields().at("registered_on").date_value(), "2008-01-01");
+  const auto& owner = r.fields().at("owners").list_value().records(0).fields();
+  EXPECT_EQ(owner.at("id_number").string_value(), Demo("legacy15_person_id"));
+  auto parcels = Fetch(kParcel, Demo("legacy15_person_id"));
+  ASSERT_TRUE(parcels.ok());
+  EXPECT_EQ(parcels->size(), 1u);
+  // The store itself holds the 15-digit form only.
+  auto db =
+      legacy::SqliteDb::Open(StorePath(), legacy::SqliteDb::Mode::kReadOnly);
+  ASSERT_TRUE(db.ok());
+  int64_t legacy_rows = -1, current_rows = -1;
+  ASSERT_TRUE((*db)
+                  ->Query("SELECT count(*), (SELECT count(*) FROM BDC_QLR "
+                          "WHERE ZJHM = ?2) FROM BDC_QLR WHERE ZJHM = ?1",
+                          {Demo("legacy15_form"), Demo("legacy15_person_id")},
+                          [&](const legacy::SqliteRow& row) {
+                            legacy_rows = row.Int(0);
+                            current_rows = row.Int(1);
+                            return absl::OkStatus();
+                          })
+                  .ok());
+  EXPECT_EQ(legacy_rows, 1);
+  EXPECT_EQ(current_rows, 0);
+}
+
+TEST_F(LandServiceTest, CompanyBuyerHoldsTheTransferredTitle) {
+  auto records = Fetch(kPropertyTitle, Demo("company_buyer_credit_code"));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  const auto& f = (*records)[0].fields();
+  EXPECT_EQ(f.at("property_unit_no").string_value(),
+            Demo("company_buyer_property_unit_no"));
+  EXPECT_EQ(f.at("usage").string_value(), "住宅");
+  const auto& owners = f.at("owners").list_value().records();
+  ASSERT_EQ(owners.size(), 1);
+  EXPECT_EQ(owners[0].fields().at("id_number").string_value(),
+            Demo("company_buyer_credit_code"));
+  EXPECT_EQ(owners[0].fields().at("id_type").string_value(),
+            "统一社会信用代码");
+  EXPECT_EQ(owners[0].fields().at("name").string_value(),
+            Demo("company_buyer_name"));
+  // The seller no longer holds it.
+  auto seller = Fetch(kPropertyTitle, Demo("company_buyer_seller_id"));
+  ASSERT_TRUE(seller.ok());
+  for (const v1::Record& r : *seller) {
+    EXPECT_NE(r.fields().at("property_unit_no").string_value(),
+              Demo("company_buyer_property_unit_no"));
+  }
+}
+
+TEST_F(LandServiceTest, ListLocalIdsExportsHoldersOfTitlesInForce) {
+  std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
+  auto db =
+      legacy::SqliteDb::Open(StorePath(), legacy::SqliteDb::Mode::kReadOnly);
+  ASSERT_TRUE(db.ok());
+  std::set<std::pair<std::string, std::string>> expected;
+  ASSERT_TRUE((*db)
+                  ->Query("SELECT q.ZJHM, z.QZH FROM BDC_QLR q JOIN BDC_QZ z "
+                          "ON z.QZID = q.QZID WHERE z.QSZT = 1",
+                          {},
+                          [&](const legacy::SqliteRow& row) {
+                            expected.emplace(row.Text(0), row.Text(1));
+                            return absl::OkStatus();
+                          })
+                  .ok());
+  std::set<std::pair<std::string, std::string>> listed;
+  for (const v1::LocalIdAssertion& a : all) {
+    EXPECT_EQ(a.kind(), "title_certificate");
+    EXPECT_FALSE(a.primary());
+    EXPECT_EQ(a.basis().rfind("BDC_QZ registered ", 0), 0u) << a.basis();
+    listed.emplace(a.subject(), a.value());
+  }
+  EXPECT_EQ(listed, expected);
+  // Sent as found: the legacy holder under the 15-digit number, the company
+  // under its credit code; superseded titles are not sent.
+  EXPECT_EQ(
+      listed.count({Demo("legacy15_form"), Demo("legacy15_certificate_no")}),
+      1u);
+  EXPECT_EQ(listed.count({Demo("seller_id"), Demo("property_certificate_no")}),
+            1u);
+  for (const auto& [subject, value] : listed) {
+    EXPECT_NE(subject, Demo("legacy15_person_id"));
+    EXPECT_FALSE(subject == Demo("completed_seller_id") &&
+                 value == Demo("completed_new_certificate_no"));
+  }
+  EXPECT_EQ(listed.count({Demo("completed_buyer_id"),
+                          Demo("completed_new_certificate_no")}),
+            1u);
+}
+
+TEST_F(LandServiceTest, EmptyStoreListsNothing) {
+  std::unique_ptr<LandService> empty = OpenEmptyStore(SchemaSql());
+  ASSERT_NE(empty, nullptr);
+  auto page = empty->ListLocalIds(v1::ListLocalIdsRequest());
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->assertions_size(), 0);
+  EXPECT_TRUE(page->next_page_token().empty());
 }
 
 TEST(LandServiceOpenTest, MissingAndForeignStoresAreRefused) {

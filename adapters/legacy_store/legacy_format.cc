@@ -109,5 +109,13 @@ absl::StatusOr<std::string> NormalizeDate(absl::string_view text) {
   return absl::StrFormat("%04d-%02d-%02d", year, month, day);
 }
 
+std::string LegacyResidentIdForm(absl::string_view id18) {
+  if (id18.size() != 18 || !AllDigits(id18.substr(0, 17)) ||
+      id18.substr(6, 2) != "19") {
+    return "";
+  }
+  return absl::StrCat(id18.substr(0, 6), id18.substr(8, 9));
+}
+
 }  // namespace legacy
 }  // namespace datarun

@@ -40,6 +40,16 @@ absl::StatusOr<std::string> PercentToFraction(absl::string_view text);
 // calendar date (e.g. "20230230").
 absl::StatusOr<std::string> NormalizeDate(absl::string_view text);
 
+// Returns the legacy 15-digit form of an 18-character resident identity
+// number of a person born 1900-1999, as systems from before 1999 recorded
+// it: the 6-digit region, the birth date without the century "19", the
+// 3-digit sequence and no check character ("110105198001010018" ->
+// "110105800101001"). Returns "" when `id18` is not 17 digits plus a check
+// character or the century is not 19 (later births, credit codes). The
+// check character is not verified (the exchange has validated subjects).
+// The inverse is identity::UpgradeLegacyResidentId.
+std::string LegacyResidentIdForm(absl::string_view id18);
+
 }  // namespace legacy
 }  // namespace datarun
 

@@ -59,6 +59,19 @@ TEST(LegacyFormatTest, NormalizeDate) {
   EXPECT_FALSE(NormalizeDate("2023-02/03").ok());
 }
 
+TEST(LegacyFormatTest, LegacyResidentIdForm) {
+  // The example numbers of GB 11643-1999.
+  EXPECT_EQ(LegacyResidentIdForm("11010519491231002X"), "110105491231002");
+  EXPECT_EQ(LegacyResidentIdForm("11010519491231002x"), "110105491231002");
+  // Born 1880 or 2000: no 15-digit number existed.
+  EXPECT_EQ(LegacyResidentIdForm("440524188001010014"), "");
+  EXPECT_EQ(LegacyResidentIdForm("110105200001010015"), "");
+  // Credit codes, legacy numbers and other lengths have none.
+  EXPECT_EQ(LegacyResidentIdForm("91350100M000100Y43"), "");
+  EXPECT_EQ(LegacyResidentIdForm("110105491231002"), "");
+  EXPECT_EQ(LegacyResidentIdForm(""), "");
+}
+
 }  // namespace
 }  // namespace legacy
 }  // namespace datarun

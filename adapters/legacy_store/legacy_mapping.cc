@@ -7,6 +7,7 @@
 #include "adapters/legacy_store/legacy_format.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "common/status_macros.h"
+#include "exchange/identity/resident_id.h"
 
 namespace datarun {
 namespace legacy {
@@ -40,6 +41,32 @@ absl::StatusOr<std::unique_ptr<SqlitePool>> OpenDepartmentStore(
 
 std::string StoreKey(absl::string_view subject) {
   return absl::AsciiStrToUpper(subject);
+}
+
+SubjectForms StoreForms(absl::string_view subject) {
+  SubjectForms forms;
+  forms.current = StoreKey(subject);
+  forms.legacy = LegacyResidentIdForm(forms.current);
+  if (forms.legacy.empty()) forms.legacy = forms.current;
+  return forms;
+}
+
+std::string UpgradeIfLegacy(absl::string_view stored) {
+  if (stored.size() == 15) {
+    absl::StatusOr<std::string> upgraded =
+        identity::UpgradeLegacyResidentId(stored);
+    if (upgraded.ok()) return *std::move(upgraded);
+  }
+  return std::string(stored);
+}
+
+void SetIdNumber(adapter::RecordBuilder& b, const Source& src,
+                 const SqliteRow& row, int col) {
+  if (row.IsNull(col)) {
+    b.Null(src.field);
+  } else {
+    b.Str(src.field, UpgradeIfLegacy(row.Text(col)));
+  }
 }
 
 void SetText(adapter::RecordBuilder& b, const Source& src, const SqliteRow& row,
@@ -84,6 +111,13 @@ absl::Status SetDecimalText(adapter::RecordBuilder& b, const Source& src,
   }
   b.Decimal(src.field, text);
   return absl::OkStatus();
+}
+
+std::string RegistrationBasis(absl::string_view what, const SqliteRow& row,
+                              int col) {
+  if (row.IsNull(col) || row.Text(col).empty()) return std::string(what);
+  absl::StatusOr<std::string> date = NormalizeDate(row.Text(col));
+  return absl::StrCat(what, " ", date.ok() ? *date : row.Text(col));
 }
 
 absl::Status CheckRequestedFields(absl::string_view dataset,

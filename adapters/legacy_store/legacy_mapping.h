@@ -46,6 +46,28 @@ absl::StatusOr<std::unique_ptr<SqlitePool>> OpenDepartmentStore(
 // check character 'X' (the exchange also accepts 'x').
 std::string StoreKey(absl::string_view subject);
 
+// The two forms under which a legacy store may hold a subject:
+// `current` = StoreKey(subject), and `legacy` = its 15-digit form
+// (LegacyResidentIdForm) for a person born 1900-1999, else `current` again,
+// so that a lookup can always bind "ZJHM IN (?1, ?2)". Records of people an
+// old system registered under their 15-digit number are found with the
+// 18-digit number the exchange sends.
+struct SubjectForms {
+  std::string current;
+  std::string legacy;
+};
+SubjectForms StoreForms(absl::string_view subject);
+
+// Returns `stored` upgraded to 18 digits when it is a valid legacy 15-digit
+// identity number (identity::UpgradeLegacyResidentId), else `stored` as is:
+// the catalog's id_number fields carry 18-character numbers.
+std::string UpgradeIfLegacy(absl::string_view stored);
+
+// Sets `src.field` to the identity number or credit code in column `col`,
+// upgraded by UpgradeIfLegacy, or Null when it is NULL.
+void SetIdNumber(adapter::RecordBuilder& b, const Source& src,
+                 const SqliteRow& row, int col);
+
 // Sets `src.field` to the text of column `col`, or Null when it is NULL.
 void SetText(adapter::RecordBuilder& b, const Source& src, const SqliteRow& row,
              int col);
@@ -65,6 +87,13 @@ void SetHundredths(adapter::RecordBuilder& b, const Source& src,
 // Null when NULL. DATA_LOSS when the text is not a decimal.
 absl::Status SetDecimalText(adapter::RecordBuilder& b, const Source& src,
                             const SqliteRow& row, int col);
+
+// Returns "<what> <date>" for a LocalIdAssertion's basis, e.g.
+// "DJ_NSRXX registration 2015-03-02", with the date in column `col`
+// normalised (NormalizeDate), or as stored when it is not a date, or
+// `what` alone when the column is NULL or empty.
+std::string RegistrationBasis(absl::string_view what, const SqliteRow& row,
+                              int col);
 
 // INVALID_ARGUMENT "<dataset> has no field '<f>' (fields: a, b, ...)" when a
 // requested field is not one of `known`; OK otherwise (also when none are

@@ -106,6 +106,41 @@ TEST(LegacyMappingTest, StoreKeyUpperCasesTheCheckCharacter) {
   EXPECT_EQ(StoreKey("91350100M000100Y43"), "91350100M000100Y43");
 }
 
+TEST(LegacyMappingTest, LegacyIdentityNumberForms) {
+  SubjectForms person = StoreForms("11010519491231002x");
+  EXPECT_EQ(person.current, "11010519491231002X");
+  EXPECT_EQ(person.legacy, "110105491231002");
+  // Born 2000 or an organisation: the only form is the current one.
+  SubjectForms young = StoreForms("110105200001010015");
+  EXPECT_EQ(young.legacy, young.current);
+  SubjectForms company = StoreForms("91350100M000100Y43");
+  EXPECT_EQ(company.legacy, "91350100M000100Y43");
+
+  EXPECT_EQ(UpgradeIfLegacy("110105491231002"), "11010519491231002X");
+  EXPECT_EQ(UpgradeIfLegacy("11010519491231002X"), "11010519491231002X");
+  // Not a valid legacy number (no such region): kept as stored.
+  EXPECT_EQ(UpgradeIfLegacy("990105491231002"), "990105491231002");
+  EXPECT_EQ(UpgradeIfLegacy("91350100M000100Y43"), "91350100M000100Y43");
+
+  WithRow("SELECT '20150302', '2019-04-02 10:31:00', 'sometime', NULL",
+          [](const SqliteRow& row) {
+            EXPECT_EQ(RegistrationBasis("DJ_NSRXX registration", row, 0),
+                      "DJ_NSRXX registration 2015-03-02");
+            EXPECT_EQ(RegistrationBasis("BDC_QZ registered", row, 1),
+                      "BDC_QZ registered 2019-04-02");
+            EXPECT_EQ(RegistrationBasis("T", row, 2), "T sometime");
+            EXPECT_EQ(RegistrationBasis("T", row, 3), "T");
+          });
+  WithRow("SELECT '110105491231002', NULL", [](const SqliteRow& row) {
+    adapter::RecordBuilder b;
+    SetIdNumber(b, Source{"d", "id_number", "T.ZJHM"}, row, 0);
+    SetIdNumber(b, Source{"d", "other_id", "T.X"}, row, 1);
+    v1::Record r = std::move(b).Build();
+    EXPECT_EQ(r.fields().at("id_number").string_value(), "11010519491231002X");
+    EXPECT_EQ(r.fields().at("other_id").kind_case(), v1::Value::KIND_NOT_SET);
+  });
+}
+
 }  // namespace
 }  // namespace legacy
 }  // namespace datarun

@@ -1,11 +1,14 @@
 #include "adapters/registry/registry_service.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/legacy_store/sqlite_db.h"
+#include "adapters/registry/registry_schema.h"
 #include "gtest/gtest.h"
 
 namespace datarun {
@@ -167,6 +170,8 @@ TEST_F(RegistryServiceTest, CollectiveHouseholdHasNoHead) {
 }
 
 TEST_F(RegistryServiceTest, UnknownSubjectDatasetAndField) {
+  EXPECT_EQ(service_->datasets(),
+            (std::vector<std::string>{kHousehold, kMarriage, kResident}));
   auto none = Fetch(kHousehold, Demo("unknown_id"));
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
@@ -184,6 +189,139 @@ TEST_F(RegistryServiceTest, UnknownSubjectDatasetAndField) {
   ASSERT_TRUE(only.ok());
   ASSERT_EQ(only->size(), 1u);
   EXPECT_EQ((*only)[0].fields().size(), 1u);
+}
+
+TEST_F(RegistryServiceTest, RelocatedPersonIsInTheNewHouseholdOnly) {
+  const std::string& person = Demo("relocated_person_id");
+  auto records = Fetch(kHousehold, person);
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ((*records)[0].fields().at("household_no").string_value(),
+            Demo("relocated_new_household_no"));
+  EXPECT_EQ(
+      (*records)[0].fields().at("head_name").string_value(),
+      One("SELECT XM FROM HJ_RY WHERE GMSFHM = ? AND RYZT = '0'", person));
+  // The old registration (迁出注销) is kept but is no key to the person:
+  // with the old RYID the current household still comes back.
+  std::string old_ryid =
+      One("SELECT RYID FROM HJ_RY WHERE GMSFHM = ? AND RYZT = '2'", person);
+  ASSERT_FALSE(old_ryid.empty());
+  auto with_old = FetchWithLocalId(kHousehold, person, old_ryid);
+  ASSERT_TRUE(with_old.ok());
+  ASSERT_EQ(with_old->size(), 1u);
+  EXPECT_EQ((*with_old)[0].fields().at("household_no").string_value(),
+            Demo("relocated_new_household_no"));
+  // The old household lists only its current members.
+  auto parents = Fetch(
+      kHousehold, One("SELECT GMSFHM FROM HJ_RY WHERE HH = ? AND RYZT = '0' "
+                      "AND YHZGX = '02'",
+                      Demo("relocated_old_household_no")));
+  ASSERT_TRUE(parents.ok());
+  ASSERT_EQ(parents->size(), 1u);
+  EXPECT_EQ((*parents)[0].fields().at("household_no").string_value(),
+            Demo("relocated_old_household_no"));
+  for (const v1::Record& m :
+       (*parents)[0].fields().at("members").list_value().records()) {
+    EXPECT_NE(m.fields().at("id_number").string_value(), person);
+  }
+}
+
+TEST_F(RegistryServiceTest, ResidentIdentityOfTheDemoSeller) {
+  auto records = Fetch(kResident, Demo("seller_id"));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  const v1::Record& r = (*records)[0];
+  EXPECT_TRUE(CheckRecord(kResident, r).ok()) << CheckRecord(kResident, r);
+  const auto& f = r.fields();
+  const std::string& id = Demo("seller_id");
+  EXPECT_EQ(f.at("name").string_value(), Demo("seller_name"));
+  EXPECT_EQ(f.at("id_number").string_value(), id);
+  // GB 11643: the 17th digit is odd for men; digits 7-14 are the birth date.
+  EXPECT_EQ(f.at("sex").string_value(), (id[16] - '0') % 2 == 1 ? "男" : "女");
+  EXPECT_EQ(f.at("birth_date").date_value(),
+            id.substr(6, 4) + "-" + id.substr(10, 2) + "-" + id.substr(12, 2));
+  EXPECT_TRUE(absl::EndsWith(f.at("ethnicity").string_value(), "族"))
+      << f.at("ethnicity").string_value();
+  EXPECT_EQ(f.at("household_no").string_value(), Demo("seller_household_no"));
+  EXPECT_EQ(f.at("address").string_value(), Demo("property_location"));
+  EXPECT_EQ(f.at("status").string_value(), "正常");
+
+  // The relocated person: the current registration.
+  auto moved = Fetch(kResident, Demo("relocated_person_id"));
+  ASSERT_TRUE(moved.ok());
+  ASSERT_EQ(moved->size(), 1u);
+  EXPECT_EQ((*moved)[0].fields().at("household_no").string_value(),
+            Demo("relocated_new_household_no"));
+  EXPECT_EQ((*moved)[0].fields().at("status").string_value(), "正常");
+}
+
+TEST_F(RegistryServiceTest, ResidentShowsEndedRegistrationsWithTheirStatus) {
+  std::string dead = One("SELECT GMSFHM FROM HJ_RY WHERE RYZT = '1'");
+  ASSERT_FALSE(dead.empty());
+  auto records = Fetch(kResident, dead);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_TRUE(CheckRecord(kResident, (*records)[0]).ok())
+      << CheckRecord(kResident, (*records)[0]);
+  EXPECT_EQ((*records)[0].fields().at("status").string_value(), "死亡注销");
+  // Household data is for registered residents only.
+  auto household = Fetch(kHousehold, dead);
+  ASSERT_TRUE(household.ok());
+  EXPECT_TRUE(household->empty());
+  auto unknown = Fetch(kResident, Demo("unknown_id"));
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_TRUE(unknown->empty());
+  auto only = Fetch(kResident, Demo("buyer_id"), {"status"});
+  ASSERT_TRUE(only.ok());
+  ASSERT_EQ(only->size(), 1u);
+  EXPECT_EQ((*only)[0].fields().size(), 1u);
+  EXPECT_EQ(Fetch(kResident, Demo("buyer_id"), {"MZ"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistryServiceTest, ListLocalIdsExportsCurrentRegistrations) {
+  std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
+  const int current =
+      std::stoi(One("SELECT count(*) FROM HJ_RY WHERE RYZT = '0'"));
+  EXPECT_EQ(all.size(), 2u * current);
+  std::map<std::string, std::vector<const v1::LocalIdAssertion*>> by_subject;
+  for (const v1::LocalIdAssertion& a : all) {
+    EXPECT_TRUE(a.kind() == "person_number" || a.kind() == "household_number")
+        << a.kind();
+    EXPECT_EQ(a.primary(), a.kind() == "person_number");
+    by_subject[a.subject()].push_back(&a);
+  }
+  // The relocated person: the new RYID and the new household only.
+  const auto& moved = by_subject[Demo("relocated_person_id")];
+  ASSERT_EQ(moved.size(), 2u);
+  EXPECT_EQ(moved[0]->kind(), "person_number");
+  EXPECT_EQ(moved[0]->value(),
+            One("SELECT RYID FROM HJ_RY WHERE GMSFHM = ? AND RYZT = '0'",
+                Demo("relocated_person_id")));
+  EXPECT_EQ(moved[1]->kind(), "household_number");
+  EXPECT_EQ(moved[1]->value(), Demo("relocated_new_household_no"));
+  EXPECT_EQ(moved[0]->basis().rfind("HJ_RY registration ", 0), 0u);
+  // The deceased are not exported.
+  std::string dead = One("SELECT GMSFHM FROM HJ_RY WHERE RYZT = '1'");
+  EXPECT_EQ(by_subject.count(dead), 0u);
+  // The exported RYID is a key Fetch accepts.
+  auto records = FetchWithLocalId(kHousehold, Demo("relocated_person_id"),
+                                  moved[0]->value());
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 1u);
+  // A token of another department's listing is refused.
+  auto page = ListPage(
+      "7461782e444a5f4e535258587c307c3131303130385a3030303030303030303131", 10);
+  EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistryServiceTest, EmptyStoreListsNothing) {
+  std::unique_ptr<RegistryService> empty = OpenEmptyStore(SchemaSql());
+  ASSERT_NE(empty, nullptr);
+  auto page = empty->ListLocalIds(v1::ListLocalIdsRequest());
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->assertions_size(), 0);
+  EXPECT_TRUE(page->next_page_token().empty());
 }
 
 TEST(RegistryServiceOpenTest, MissingAndForeignStoresAreRefused) {

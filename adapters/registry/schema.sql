@@ -6,7 +6,11 @@
 -- identity number GMSFHM is an attribute. Dates are 'YYYYMMDD'. Codes follow
 -- the national standards (GB/T 4761 family relations, GB/T 2261.2 marital
 -- status, GB/T 3304 ethnic groups). The adapter (adapters/registry) maps the
--- tables to registry.household and registry.marriage.
+-- tables to registry.household, registry.marriage and registry.resident.
+--
+-- A person who moves between households keeps the old HJ_RY row (RYZT '2',
+-- ZXRQ = the day of moving out) and gets a new row under a new RYID in the
+-- new household.
 
 -- 与户主关系 relation to the head of household (GB/T 4761).
 CREATE TABLE DM_YHZGX (
@@ -25,6 +29,28 @@ CREATE TABLE DM_HYZK (
 INSERT INTO DM_HYZK (DM, MC) VALUES
   ('10', '未婚'), ('20', '已婚'), ('21', '初婚'), ('22', '再婚'),
   ('23', '复婚'), ('30', '丧偶'), ('40', '离婚'), ('90', '未说明的婚姻状况');
+
+-- 民族 ethnic groups (GB/T 3304).
+CREATE TABLE DM_MZ (
+  DM TEXT PRIMARY KEY,
+  MC TEXT NOT NULL
+);
+INSERT INTO DM_MZ (DM, MC) VALUES
+  ('01', '汉族'), ('02', '蒙古族'), ('03', '回族'), ('04', '藏族'),
+  ('05', '维吾尔族'), ('06', '苗族'), ('07', '彝族'), ('08', '壮族'),
+  ('09', '布依族'), ('10', '朝鲜族'), ('11', '满族'), ('12', '侗族'),
+  ('13', '瑶族'), ('14', '白族'), ('15', '土家族'), ('16', '哈尼族'),
+  ('17', '哈萨克族'), ('18', '傣族'), ('19', '黎族'), ('20', '傈僳族'),
+  ('21', '佤族'), ('22', '畲族'), ('23', '高山族'), ('24', '拉祜族'),
+  ('25', '水族'), ('26', '东乡族'), ('27', '纳西族'), ('28', '景颇族'),
+  ('29', '柯尔克孜族'), ('30', '土族'), ('31', '达斡尔族'), ('32', '仫佬族'),
+  ('33', '羌族'), ('34', '布朗族'), ('35', '撒拉族'), ('36', '毛南族'),
+  ('37', '仡佬族'), ('38', '锡伯族'), ('39', '阿昌族'), ('40', '普米族'),
+  ('41', '塔吉克族'), ('42', '怒族'), ('43', '乌孜别克族'), ('44', '俄罗斯族'),
+  ('45', '鄂温克族'), ('46', '德昂族'), ('47', '保安族'), ('48', '裕固族'),
+  ('49', '京族'), ('50', '塔塔尔族'), ('51', '独龙族'), ('52', '鄂伦春族'),
+  ('53', '赫哲族'), ('54', '门巴族'), ('55', '珞巴族'), ('56', '基诺族'),
+  ('97', '其他'), ('98', '外国血统中国籍人士');
 
 -- 户 households.
 CREATE TABLE HJ_HU (

@@ -52,7 +52,7 @@ class AdapterServer {
     // Decides who is calling; only peers with is_exchange are served.
     // May be null in unit tests = accept all.
     std::shared_ptr<security::Authenticator> authenticator;
-    // Threads calling DepartmentService::Fetch.
+    // Threads calling DepartmentService::Fetch and ListLocalIds.
     int worker_threads = 4;
     // Requests allowed to wait for a worker; more get RESOURCE_EXHAUSTED.
     int max_queue = 1024;
@@ -86,7 +86,8 @@ class AdapterServer {
   // Returns the department id served.
   const std::string& department() const { return department_; }
 
-  // Returns the number of Fetch requests waiting for a worker (monitoring).
+  // Returns the number of Fetch and ListLocalIds requests waiting for a
+  // worker (monitoring).
   int queued_requests() const;
 
   // Graceful stop: health NOT_SERVING, no new calls accepted, in-flight and

@@ -100,6 +100,13 @@ class AdapterServerTlsTest : public ::testing::Test {
     return status;
   }
 
+  grpc::Status ListLocalIds(v1::Adapter::Stub* stub) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    v1::ListLocalIdsResponse response;
+    return stub->ListLocalIds(&context, v1::ListLocalIdsRequest(), &response);
+  }
+
   std::string pki_dir_;
   std::unique_ptr<AdapterServer> server_;
 };
@@ -114,6 +121,9 @@ TEST_F(AdapterServerTlsTest, TheExchangeIsServed) {
   status = stub->Describe(&context, v1::DescribeRequest(), &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.department(), "land");
+  // The exchange reaches the department, which exports no identifiers.
+  EXPECT_EQ(ListLocalIds(stub.get()).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST_F(AdapterServerTlsTest, TheOwnDepartmentIsPermissionDenied) {
@@ -128,6 +138,11 @@ TEST_F(AdapterServerTlsTest, TheOwnDepartmentIsPermissionDenied) {
   v1::DescribeResponse response;
   status = stub->Describe(&context, v1::DescribeRequest(), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  status = ListLocalIds(stub.get());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(status.error_message(),
+            "only the exchange may call adapter 'land' (caller: "
+            "spiffe://datarun.local/dept/land)");
 }
 
 TEST_F(AdapterServerTlsTest, OtherDepartmentsAreRefused) {
@@ -139,6 +154,8 @@ TEST_F(AdapterServerTlsTest, OtherDepartmentsAreRefused) {
       status.error_message().find("only the exchange may call adapter 'land'"),
       std::string::npos)
       << status.error_message();
+  EXPECT_EQ(ListLocalIds(stub.get()).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(AdapterServerTlsTest, PlaintextClientsCannotConnect) {

@@ -2,13 +2,15 @@
 // registers. Internal to the SDK: integrators use AdapterServer or
 // RunAdapterMain.
 //
-// Fetch: the reactor, on the gRPC thread, checks the caller (the exchange
-// only, via the Authenticator), the dataset and the deadline, then hands the
-// call to the WorkerPool; it never blocks. The worker applies the simulated
-// delay, calls DepartmentService::Fetch, checks the deadline again and
-// finishes the call exactly once. One structured log line is written per
-// request (dataset, consumer, purpose, case, request id, code, latency; never
-// the subject).
+// Fetch and ListLocalIds: the reactor (fetch_call.h, list_local_ids_call.h,
+// both WorkerCalls), on the gRPC thread, checks the caller (the exchange
+// only, via the Authenticator), the request and the deadline, then hands the
+// call to the WorkerPool; it never blocks. The worker calls the
+// DepartmentService (Fetch after the simulated delay; ListLocalIds without
+// it), checks the deadline again and finishes the call exactly once. One
+// structured log line is written per request (never a subject).
+//
+// Describe answers on the gRPC thread.
 #ifndef DATARUN_ADAPTERS_SDK_ADAPTER_SERVICE_H_
 #define DATARUN_ADAPTERS_SDK_ADAPTER_SERVICE_H_
 
@@ -39,7 +41,8 @@ class AdapterService final : public v1::Adapter::CallbackService {
     std::vector<std::string> datasets;
     // Who may call; null accepts every caller (unit tests only).
     std::shared_ptr<security::Authenticator> authenticator;
-    // Simulated processing delay per Fetch, bounded by the deadline.
+    // Simulated processing delay per Fetch (not ListLocalIds), bounded by
+    // the deadline.
     absl::Duration delay;
     // Reported by Describe.
     std::string software_version;
@@ -57,6 +60,10 @@ class AdapterService final : public v1::Adapter::CallbackService {
   grpc::ServerUnaryReactor* Describe(grpc::CallbackServerContext* context,
                                      const v1::DescribeRequest* request,
                                      v1::DescribeResponse* response) override;
+  grpc::ServerUnaryReactor* ListLocalIds(
+      grpc::CallbackServerContext* context,
+      const v1::ListLocalIdsRequest* request,
+      v1::ListLocalIdsResponse* response) override;
 
   // The following are used by the per-call reactor; thread-safe.
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "datarun/v1/adapter.pb.h"
 #include "datarun/v1/types.pb.h"
@@ -14,7 +15,13 @@
 namespace datarun {
 namespace adapter {
 
-// What an integrator implements: serve Fetch for the department's datasets.
+// ListLocalIds page sizes: what the SDK passes when the exchange asks for 0
+// (its default), and the most it passes whatever the exchange asks for.
+inline constexpr int kDefaultLocalIdPageSize = 1000;
+inline constexpr int kMaxLocalIdPageSize = 10000;
+
+// What an integrator implements: serve Fetch for the department's datasets
+// and, optionally, export the department's local identifiers.
 class DepartmentService {
  public:
   virtual ~DepartmentService() = default;
@@ -40,6 +47,43 @@ class DepartmentService {
   // dataset and field, never the subject.
   virtual absl::StatusOr<std::vector<v1::Record>> Fetch(
       const v1::FetchRequest& request) = 0;
+
+  // Returns one page of the department-local identifiers (taxpayer numbers,
+  // household numbers, ...) the department knows for its subjects, for the
+  // exchange's identity registry (Identity.Sync). Optional: the default
+  // implementation returns UNIMPLEMENTED ("does not export local
+  // identifiers").
+  //
+  // Contract: pages come in a stable order (e.g. by the table's primary
+  // key); request.page_token() is empty for the first page, otherwise a
+  // next_page_token this method returned earlier (opaque to the exchange:
+  // encode whatever lets you resume, e.g. the last key read); the returned
+  // next_page_token is empty on the last page. Paging through all pages
+  // must return every assertion exactly once while the store does not
+  // change. Each assertion names the subject as the store holds it (a
+  // validated identity number or credit code; a legacy 15-digit identity
+  // number may be sent as found, the exchange upgrades it), a
+  // lower_snake_case kind, the value, whether it is the key the department
+  // wants in FetchRequest.local_id (at most one primary per subject) and
+  // the basis (table and registration date).
+  //
+  // The SDK has already checked that the caller is the exchange and the
+  // deadline has not passed, and sets request.page_size() to 1 ..
+  // kMaxLocalIdPageSize (kDefaultLocalIdPageSize when the exchange asked
+  // for 0); return at most that many assertions (fewer is fine, even on a
+  // page that is not the last). Threading as Fetch: called on an SDK worker
+  // thread, possibly concurrently with Fetch and other ListLocalIds calls.
+  //
+  // Errors: INVALID_ARGUMENT when the page token is malformed (message
+  // starting "page_token"), UNAVAILABLE (store down); DEADLINE_EXCEEDED and
+  // UNIMPLEMENTED are passed on as they are; anything else becomes
+  // INTERNAL. Messages never contain a subject.
+  virtual absl::StatusOr<v1::ListLocalIdsResponse> ListLocalIds(
+      const v1::ListLocalIdsRequest& request) {
+    (void)request;
+    return absl::UnimplementedError(
+        "the department does not export local identifiers");
+  }
 };
 
 }  // namespace adapter

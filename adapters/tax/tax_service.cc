@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/legacy_store/legacy_format.h"
 #include "adapters/legacy_store/legacy_mapping.h"
+#include "adapters/legacy_store/local_id_pager.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "adapters/sdk/record_builder.h"
 #include "common/status_macros.h"
@@ -30,23 +31,26 @@ constexpr const char* kCertificateFields[] = {
 constexpr const char* kTables[] = {"DJ_NSRXX", "QS_SBXX", "WSZM", "DM_ZSXM"};
 
 // The subject's taxpayer numbers: `local_id` when the register confirms it
-// belongs to `subject`, otherwise every number registered for it.
+// belongs to `subject`, otherwise every number registered for it (under
+// either form of its identity number).
 absl::StatusOr<std::vector<std::string>> TaxpayerNumbers(
-    SqliteDb& db, const std::string& subject, const std::string& local_id) {
+    SqliteDb& db, const legacy::SubjectForms& subject,
+    const std::string& local_id) {
   std::vector<std::string> numbers;
   auto collect = [&](const SqliteRow& row) {
     numbers.emplace_back(row.Text(0));
     return absl::OkStatus();
   };
   if (!local_id.empty()) {
-    RETURN_IF_ERROR(
-        db.Query("SELECT NSRSBH FROM DJ_NSRXX WHERE NSRSBH = ? AND ZJHM = ?",
-                 {local_id, subject}, collect));
+    RETURN_IF_ERROR(db.Query(
+        "SELECT NSRSBH FROM DJ_NSRXX WHERE NSRSBH = ?1 AND ZJHM IN (?2, ?3)",
+        {local_id, subject.current, subject.legacy}, collect));
     if (!numbers.empty()) return numbers;
   }
-  RETURN_IF_ERROR(db.Query(
-      "SELECT NSRSBH FROM DJ_NSRXX WHERE ZJHM = ? ORDER BY DJRQ, NSRSBH",
-      {subject}, collect));
+  RETURN_IF_ERROR(
+      db.Query("SELECT NSRSBH FROM DJ_NSRXX WHERE ZJHM IN (?1, ?2) "
+               "ORDER BY DJRQ, NSRSBH",
+               {subject.current, subject.legacy}, collect));
   return numbers;
 }
 
@@ -103,7 +107,8 @@ absl::Status Certificates(SqliteDb& db, const std::string& nsrsbh,
         SetHundredths(b, src("amount_paid", "WSZM.SJJE"), row, 3);
         RETURN_IF_ERROR(SetDate(b, src("paid_on", "WSZM.RKRQ"), row, 4));
         SetText(b, src("taxpayer_name", "DJ_NSRXX.NSRMC"), row, 5);
-        SetText(b, src("taxpayer_id_number", "DJ_NSRXX.ZJHM"), row, 6);
+        legacy::SetIdNumber(b, src("taxpayer_id_number", "DJ_NSRXX.ZJHM"), row,
+                            6);
         absl::string_view voided = row.Text(7);
         if (voided == "N") {
           b.Str("status", "已入库");
@@ -115,6 +120,28 @@ absl::Status Certificates(SqliteDb& db, const std::string& nsrsbh,
         records->push_back(std::move(b).Build());
         return absl::OkStatus();
       });
+}
+
+// One assertion per registration of a person (证件类型 201) or an
+// organisation (800), in NSRSBH order; primary for the subject's first
+// registration (the order TaxpayerNumbers uses).
+constexpr char kLocalIdsSql[] =
+    "SELECT n.NSRSBH, n.ZJHM, n.DJRQ, "
+    "(SELECT m.NSRSBH FROM DJ_NSRXX m WHERE m.ZJHM = n.ZJHM "
+    "ORDER BY m.DJRQ, m.NSRSBH LIMIT 1) = n.NSRSBH "
+    "FROM DJ_NSRXX n WHERE n.ZJLX IN ('201', '800') AND n.NSRSBH >= ?1 "
+    "ORDER BY n.NSRSBH LIMIT ?2";
+
+absl::Status TaxpayerAssertion(const SqliteRow& row,
+                               std::vector<v1::LocalIdAssertion>* out) {
+  v1::LocalIdAssertion a;
+  a.set_subject(std::string(row.Text(1)));
+  a.set_kind("taxpayer_number");
+  a.set_value(std::string(row.Text(0)));
+  a.set_primary(row.Int(3) == 1);
+  a.set_basis(legacy::RegistrationBasis("DJ_NSRXX registration", row, 2));
+  out->push_back(std::move(a));
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -150,7 +177,7 @@ absl::StatusOr<std::vector<v1::Record>> TaxService::Fetch(
   }
   legacy::SqlitePool::Lease db = pool_->Acquire();
   ASSIGN_OR_RETURN(std::vector<std::string> numbers,
-                   TaxpayerNumbers(*db, legacy::StoreKey(request.subject()),
+                   TaxpayerNumbers(*db, legacy::StoreForms(request.subject()),
                                    request.local_id()));
   std::vector<v1::Record> records;
   for (const std::string& nsrsbh : numbers) {
@@ -162,6 +189,14 @@ absl::StatusOr<std::vector<v1::Record>> TaxService::Fetch(
   }
   legacy::KeepRequestedFields(request, &records);
   return records;
+}
+
+absl::StatusOr<v1::ListLocalIdsResponse> TaxService::ListLocalIds(
+    const v1::ListLocalIdsRequest& request) {
+  static const legacy::LocalIdPager* const pager = new legacy::LocalIdPager(
+      "tax.DJ_NSRXX", legacy::LocalIdPager::KeyType::kText);
+  legacy::SqlitePool::Lease db = pool_->Acquire();
+  return pager->Page(*db, request, kLocalIdsSql, TaxpayerAssertion);
 }
 
 }  // namespace tax

@@ -6,9 +6,14 @@
 //
 // Everything in the store is keyed by the bureau's taxpayer number
 // (NSRSBH). A subject is resolved to its taxpayer numbers through
-// DJ_NSRXX.ZJHM; when the exchange passes FetchRequest.local_id, it is used
-// as the NSRSBH, provided DJ_NSRXX confirms it belongs to the subject
-// (otherwise the identity number lookup is used).
+// DJ_NSRXX.ZJHM, under its 18-digit number or, for registrations of the old
+// system, its legacy 15-digit form; when the exchange passes
+// FetchRequest.local_id, it is used as the NSRSBH, provided DJ_NSRXX
+// confirms it belongs to the subject (otherwise the identity number lookup
+// is used). Identity numbers in records are always 18 characters.
+//
+// ListLocalIds exports kind "taxpayer_number" (DJ_NSRXX.NSRSBH) for every
+// registered person and organisation.
 //
 // Thread-safe: each Fetch borrows its own read-only connection.
 #ifndef DATARUN_ADAPTERS_TAX_TAX_SERVICE_H_
@@ -50,6 +55,15 @@ class TaxService : public adapter::DepartmentService {
   // as INTERNAL) when a stored value cannot be converted.
   absl::StatusOr<std::vector<v1::Record>> Fetch(
       const v1::FetchRequest& request) override;
+
+  // One page of "taxpayer_number" assertions: one per DJ_NSRXX row of a
+  // person (ZJLX 201) or organisation (800), in NSRSBH order, subject =
+  // DJ_NSRXX.ZJHM as stored (15 digits for some old registrations), primary
+  // for the subject's earliest registration, basis "DJ_NSRXX registration
+  // <DJRQ>". Errors: INVALID_ARGUMENT "page_token ..." for a token this
+  // listing did not issue; UNAVAILABLE when the store is unreadable.
+  absl::StatusOr<v1::ListLocalIdsResponse> ListLocalIds(
+      const v1::ListLocalIdsRequest& request) override;
 
  private:
   explicit TaxService(std::unique_ptr<legacy::SqlitePool> pool)

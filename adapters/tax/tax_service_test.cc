@@ -1,10 +1,14 @@
 #include "adapters/tax/tax_service.h"
 
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/legacy_store/sqlite_db.h"
+#include "adapters/tax/tax_schema.h"
 #include "gtest/gtest.h"
 
 namespace datarun {
@@ -94,6 +98,96 @@ TEST_F(TaxServiceTest, UnknownDatasetAndField) {
   request.add_fields("SJJE");
   EXPECT_EQ(service_->Fetch(request).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(TaxServiceTest, OldRegistrationUnderTheLegacyNumberIsFound) {
+  // The tax bureau registered this person under the 15-digit number; the
+  // exchange asks with the 18-digit one.
+  auto records = Fetch(kPaymentCertificate, Demo("legacy15_person_id"));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  const v1::Record& r = (*records)[0];
+  EXPECT_TRUE(CheckRecord(kPaymentCertificate, r).ok())
+      << CheckRecord(kPaymentCertificate, r);
+  // Shown with the 18-digit number, as the catalog declares.
+  EXPECT_EQ(r.fields().at("taxpayer_id_number").string_value(),
+            Demo("legacy15_person_id"));
+  EXPECT_EQ(r.fields().at("tax_type").string_value(), "契税");
+  // Migrated from the old system without its filing.
+  EXPECT_EQ(r.fields().at("assessment_no").kind_case(),
+            v1::Value::KIND_NOT_SET);
+  EXPECT_LT(r.fields().at("paid_on").date_value(), "2008-01-01");
+}
+
+TEST_F(TaxServiceTest, CompanyBuyerFiledDeedTaxAsAnOrganisation) {
+  auto records = Fetch(kDeedTaxAssessment, Demo("company_buyer_credit_code"));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 1u);
+  const v1::Record& r = (*records)[0];
+  EXPECT_TRUE(CheckRecord(kDeedTaxAssessment, r).ok())
+      << CheckRecord(kDeedTaxAssessment, r);
+  EXPECT_EQ(r.fields().at("contract_no").string_value(),
+            Demo("company_buyer_contract_no"));
+  EXPECT_EQ(r.fields().at("rate").decimal_value(), "0.03");
+  EXPECT_FALSE(r.fields().at("first_home").bool_value());
+  auto paid = Fetch(kPaymentCertificate, Demo("company_buyer_credit_code"));
+  ASSERT_TRUE(paid.ok()) << paid.status();
+  ASSERT_EQ(paid->size(), 1u);
+  EXPECT_EQ((*paid)[0].fields().at("taxpayer_id_number").string_value(),
+            Demo("company_buyer_credit_code"));
+  EXPECT_EQ((*paid)[0].fields().at("taxpayer_name").string_value(),
+            Demo("company_buyer_name"));
+}
+
+TEST_F(TaxServiceTest, ListLocalIdsExportsEveryTaxpayerNumberOnce) {
+  std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
+  auto db =
+      legacy::SqliteDb::Open(StorePath(), legacy::SqliteDb::Mode::kReadOnly);
+  ASSERT_TRUE(db.ok());
+  std::set<std::pair<std::string, std::string>> expected;
+  ASSERT_TRUE((*db)
+                  ->Query("SELECT ZJHM, NSRSBH FROM DJ_NSRXX", {},
+                          [&](const legacy::SqliteRow& row) {
+                            expected.emplace(row.Text(0), row.Text(1));
+                            return absl::OkStatus();
+                          })
+                  .ok());
+  std::set<std::pair<std::string, std::string>> listed;
+  for (const v1::LocalIdAssertion& a : all) {
+    EXPECT_EQ(a.kind(), "taxpayer_number");
+    EXPECT_TRUE(a.primary());  // one registration per subject here
+    EXPECT_EQ(a.basis().rfind("DJ_NSRXX registration ", 0), 0u) << a.basis();
+    listed.emplace(a.subject(), a.value());
+  }
+  EXPECT_EQ(listed, expected);
+  // The old registration is sent as found (the exchange upgrades it); the
+  // company's taxpayer number is its credit code.
+  bool legacy_found = false;
+  for (const auto& [subject, value] : listed) {
+    legacy_found |= subject == Demo("legacy15_form");
+    EXPECT_NE(subject, Demo("legacy15_person_id"));
+  }
+  EXPECT_TRUE(legacy_found);
+  EXPECT_EQ(listed.count({Demo("company_buyer_credit_code"),
+                          Demo("company_buyer_credit_code")}),
+            1u);
+  // A taxpayer number from the listing leads Fetch to the same records.
+  for (const v1::LocalIdAssertion& a : all) {
+    if (a.subject() != Demo("transfer_buyer_id")) continue;
+    auto records = FetchWithLocalId(kPaymentCertificate,
+                                    Demo("transfer_buyer_id"), a.value());
+    ASSERT_TRUE(records.ok());
+    EXPECT_EQ(records->size(), 1u);
+  }
+}
+
+TEST_F(TaxServiceTest, EmptyStoreListsNothing) {
+  std::unique_ptr<TaxService> empty = OpenEmptyStore(SchemaSql());
+  ASSERT_NE(empty, nullptr);
+  auto page = empty->ListLocalIds(v1::ListLocalIdsRequest());
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->assertions_size(), 0);
+  EXPECT_TRUE(page->next_page_token().empty());
 }
 
 TEST(TaxServiceOpenTest, MissingAndForeignStoresAreRefused) {

@@ -94,7 +94,7 @@ sed 's/^/  /' "$STATE_DIR/local.out" | grep -v "Press Ctrl-C" || true
 
 # The generator picks the demo's people deterministically.
 # shellcheck disable=SC1090
-source <(grep -E '^[a-z_]+=' "$STATE_DIR/data/demo_subjects.txt")
+source <(grep -E '^[a-z_][a-z0-9_]*=' "$STATE_DIR/data/demo_subjects.txt")
 echo
 echo "Seller: ${seller_name} (identity number ${seller_id:0:4}**********${seller_id:14:4})"
 echo "Buyer:  ${buyer_name} (identity number ${buyer_id:0:4}**********${buyer_id:14:4})"
@@ -103,6 +103,34 @@ step "The catalog: what departments share, and on which terms"
 ctl catalog list
 expect_ok
 expect_text "land.property_title"
+
+step "One identity: the household registry (identity steward) links every department's own keys"
+ctl --as=registry identity sync tax registry housing land
+expect_ok
+expect_text "linked"
+
+step "The service hall resolves the seller to each department's local key"
+ctl --as=servicehall identity resolve "$seller_id"
+expect_ok
+expect_text "taxpayer_number"
+expect_text "household_number = $seller_household_no"
+
+step "A legacy 15-digit identity number resolves to the same person"
+ctl --as=servicehall identity resolve "$legacy15_form" --departments=land,tax
+expect_ok
+expect_text "upgraded from a 15-digit number"
+
+step "Intake at the service window: what must the seller bring? (one form, zero materials)"
+ctl --as=servicehall --official=SH-0042 intake property_transfer "$seller_id" --party=seller
+expect_ok
+expect_text "trips: 1"
+expect_text "1 provided by the applicant, 0 missing"
+
+step "Intake for the buyer: the deed tax certificate will be issued in the case itself"
+ctl --as=servicehall --official=SH-0042 intake property_transfer "$buyer_id" --party=buyer
+expect_ok
+expect_text "issued in the case"
+expect_text "1 provided by the applicant, 0 missing"
 
 step "Housing files the sale contract: it reads the seller's title from land"
 ctl --as=housing --official=HB-0231 query land.property_title "$seller_id" \

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "exchange/catalog/suggest.h"
@@ -187,16 +188,31 @@ void ValidateCatalog(const v1::Catalog& catalog, ConfigErrors* errors) {
     if (department.id().empty()) {
       errors->Add(path, "department id is required (e.g. 'tax')");
     } else if (!IsDepartmentId(department.id())) {
-      errors->Add(path, absl::StrCat("department id '", department.id(),
-                                     "' must be a lowercase letter followed by "
-                                     "lowercase letters or digits (it is used "
-                                     "in certificate DNS names and dataset ids)"));
+      errors->Add(path,
+                  absl::StrCat("department id '", department.id(),
+                               "' must be a lowercase letter followed by "
+                               "lowercase letters or digits (it is used "
+                               "in certificate DNS names and dataset ids)"));
     } else if (auto [it, inserted] = departments.emplace(department.id(), i);
                !inserted) {
       errors->Add(path, absl::StrCat(
                             "duplicate department id '", department.id(),
                             "' (first declared at ",
                             errors->Where({{"departments", it->second}}), ")"));
+    }
+    absl::flat_hash_set<std::string> kinds;
+    for (int k = 0; k < department.local_ids_size(); ++k) {
+      const std::string& kind = department.local_ids(k).kind();
+      const FieldPath kind_path = {
+          {"departments", i}, {"local_ids", k}, {"kind", -1}};
+      if (!IsSnakeCase(kind)) {
+        errors->Add(kind_path, absl::StrCat("local id kind '", kind,
+                                            "' must be snake_case, e.g. "
+                                            "'taxpayer_number'"));
+      } else if (!kinds.insert(kind).second) {
+        errors->Add(kind_path, absl::StrCat("local id kind '", kind,
+                                            "' is declared twice"));
+      }
     }
   }
   absl::flat_hash_map<std::string, int> datasets;

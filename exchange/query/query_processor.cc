@@ -115,6 +115,18 @@ void QueryProcessor::Query(const std::string& consumer,
   fetch.set_consumer(consumer);
   *fetch.mutable_context() = call->request.context();
   const std::string owner = call->dataset->owner();
+  if (options_.local_id) {
+    absl::StatusOr<std::string> local_id =
+        options_.local_id(call->request.subject(), owner);
+    if (local_id.ok()) {
+      fetch.set_local_id(*std::move(local_id));
+    } else {
+      // The adapter falls back to its own lookup by subject.
+      LogLine("identity_lookup_failed", LogLevel::kWarning)
+          .Str("department", owner)
+          .Status(local_id.status());
+    }
+  }
   options_.router->Fetch(
       owner, std::move(fetch), fetch_deadline,
       [this, call](absl::StatusOr<v1::FetchResponse> fetched) mutable {

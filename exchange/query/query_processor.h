@@ -34,6 +34,14 @@ class QueryProcessor {
     router::Fetcher* router = nullptr;
     audit::AuditSink* audit = nullptr;
     const audit::SubjectHasher* subject_hasher = nullptr;
+    // Optional: the department-local key of a subject at a department (the
+    // identity registry's primary link), passed to the owner's adapter as
+    // FetchRequest.local_id; "" when none is known. Called on the calling
+    // thread; must be fast (a cache hit) and thread-safe. An error is
+    // logged and the adapter does its own lookup.
+    std::function<absl::StatusOr<std::string>(absl::string_view subject,
+                                              absl::string_view department)>
+        local_id;
     // Largest number of fields one query may name.
     int max_fields = 64;
     // Time kept back from the caller's deadline for masking and the audit

@@ -338,3 +338,51 @@ TEST_F(QueryProcessorTest, ExhaustedDeadlineFailsWithoutAskingTheOwner) {
 
 }  // namespace
 }  // namespace datarun::query
+
+namespace datarun::query {
+namespace {
+
+class QueryProcessorLocalIdTest : public QueryProcessorTest {
+ protected:
+  // Rebuilds the processor with a local id lookup.
+  void UseLookup(absl::StatusOr<std::string> answer) {
+    QueryProcessor::Options options;
+    options.catalog = catalog_.get();
+    options.policy = policy_.get();
+    options.router = &fetcher_;
+    options.audit = &audit_;
+    options.subject_hasher = hasher_.get();
+    options.local_id = [this, answer](absl::string_view subject,
+                                      absl::string_view department) {
+      lookups_.push_back(absl::StrCat(subject, "@", department));
+      return answer;
+    };
+    processor_ = std::make_unique<QueryProcessor>(options);
+  }
+  std::vector<std::string> lookups_;
+};
+
+TEST_F(QueryProcessorLocalIdTest, OwnersLocalKeyIsPassedToTheAdapter) {
+  UseLookup(std::string("QZ-7"));
+  ASSERT_TRUE(Run(Request({"area"})).ok());
+  ASSERT_EQ(fetcher_.calls(), 1);
+  EXPECT_EQ(fetcher_.request(0).local_id(), "QZ-7");
+  EXPECT_THAT(lookups_,
+              ::testing::ElementsAre(absl::StrCat(kSubject, "@land")));
+}
+
+TEST_F(QueryProcessorLocalIdTest, LookupFailureFallsBackToTheAdaptersLookup) {
+  UseLookup(absl::UnavailableError("registry store unreadable"));
+  ASSERT_TRUE(Run(Request({"area"})).ok());
+  ASSERT_EQ(fetcher_.calls(), 1);
+  EXPECT_EQ(fetcher_.request(0).local_id(), "");
+}
+
+TEST_F(QueryProcessorLocalIdTest, DeniedQueryLooksNothingUp) {
+  UseLookup(std::string("QZ-7"));
+  EXPECT_FALSE(Run(Request({"area"}, "not-a-purpose")).ok());
+  EXPECT_TRUE(lookups_.empty());
+}
+
+}  // namespace
+}  // namespace datarun::query

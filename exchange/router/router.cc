@@ -1,6 +1,7 @@
 #include "exchange/router/router.h"
 
 #include <grpc/grpc.h>
+#include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/support/channel_arguments.h>
 
@@ -180,6 +181,24 @@ void Router::Fetch(absl::string_view department, v1::FetchRequest request,
   }
   FetchCall::Start(channels, inflight_, admission.probe, std::move(request),
                    deadline, std::move(done));
+}
+
+absl::StatusOr<v1::ListLocalIdsResponse> Router::ListLocalIds(
+    absl::string_view department, const v1::ListLocalIdsRequest& request,
+    absl::Time deadline) {
+  auto it = departments_.find(department);
+  if (it == departments_.end()) return UnknownDepartment(department);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(deadline));
+  v1::ListLocalIdsResponse response;
+  grpc::Status status =
+      it->second->NextStub()->ListLocalIds(&context, request, &response);
+  if (!status.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        absl::StrCat("department '", department,
+                                     "': ", status.error_message()));
+  }
+  return response;
 }
 
 absl::StatusOr<Router::Health> Router::DepartmentHealth(

@@ -90,6 +90,21 @@ class Router final : public Fetcher {
   void Fetch(absl::string_view department, v1::FetchRequest request,
              absl::Time deadline, FetchDone done) override;
 
+  // Asks `department`'s adapter for one page of the local identifiers it
+  // knows (Adapter.ListLocalIds), for the identity registry's sync. Blocks
+  // the calling thread until the answer or `deadline`: never call it on a
+  // gRPC callback thread. Not counted by the circuit breaker (an
+  // administrative call must not open the circuit for queries). Results:
+  //   OK                  the adapter's page;
+  //   FAILED_PRECONDITION no adapter is configured for the department;
+  //   UNAVAILABLE / DEADLINE_EXCEEDED / UNIMPLEMENTED / other codes: the
+  //                       adapter's code, message prefixed with
+  //                       "department 'land': ".
+  // Thread-safe.
+  absl::StatusOr<v1::ListLocalIdsResponse> ListLocalIds(
+      absl::string_view department, const v1::ListLocalIdsRequest& request,
+      absl::Time deadline);
+
   // Returns the breaker state and counters of `department`;
   // FAILED_PRECONDITION when no adapter is configured for it.
   absl::StatusOr<Health> DepartmentHealth(absl::string_view department) const;

@@ -84,42 +84,11 @@ AuditService::AuditService(Options options, AuditAccess access)
       access_(std::move(access)),
       pool_("audit reads", options_.read_threads, options_.max_queued_reads) {}
 
-absl::StatusOr<std::string> AuditService::Caller(
-    grpc::CallbackServerContext* context) const {
-  return options_.authenticator->CallingDepartment(context->auth_context(),
-                                                   "Audit");
-}
-
 grpc::ServerUnaryReactor* AuditService::Run(
     grpc::CallbackServerContext* context, const char* method, Work work) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const absl::Time started = absl::Now();
-  auto finish = [reactor, method, started](const std::string& caller,
-                                           const absl::Status& status,
-                                           LogLine& line) {
-    line.Str("method", method)
-        .Str("caller", caller)
-        .Int("latency_us", absl::ToInt64Microseconds(absl::Now() - started))
-        .Status(status);
-    reactor->Finish(ToGrpcStatus(status));
-  };
-  absl::StatusOr<std::string> caller = Caller(context);
-  if (!caller.ok()) {
-    LogLine line("audit_request", LogLevel::kWarning);
-    finish("", caller.status(), line);
-    return reactor;
-  }
-  absl::Status queued = pool_.Submit(
-      [finish, caller = *caller, work = std::move(work)]() mutable {
-        LogLine line("audit_request");
-        absl::Status status = work(caller, line);
-        finish(caller, status, line);
-      });
-  if (!queued.ok()) {
-    LogLine line("audit_request", LogLevel::kWarning);
-    finish(*caller, queued, line);
-  }
-  return reactor;
+  const PooledCallSite site{options_.authenticator, &pool_, "Audit",
+                            "audit_request"};
+  return RunPooled(site, context, method, std::move(work));
 }
 
 grpc::ServerUnaryReactor* AuditService::GetCheckpoint(

@@ -24,6 +24,7 @@
 #include "exchange/audit/subject_hasher.h"
 #include "exchange/security/authenticator.h"
 #include "exchange/server/audit_access.h"
+#include "exchange/server/pooled_call.h"
 #include "exchange/server/read_pool.h"
 
 namespace datarun {
@@ -89,17 +90,13 @@ class AuditService final : public v1::Audit::CallbackService {
  private:
   // The work of one call: given the authenticated caller, fills the
   // response and adds fields to the call's log line.
-  using Work =
-      absl::AnyInvocable<absl::Status(const std::string& caller, LogLine&)>;
+  using Work = PooledWork;
 
   AuditService(Options options, AuditAccess access);
 
   // Authenticates, runs `work` on the read pool and finishes the call.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
                                 const char* method, Work work);
-  // Returns the calling department, or UNAUTHENTICATED / PERMISSION_DENIED.
-  absl::StatusOr<std::string> Caller(
-      grpc::CallbackServerContext* context) const;
 
   absl::Status DoGetCheckpoint(const v1::GetCheckpointRequest& request,
                                v1::GetCheckpointResponse* response);

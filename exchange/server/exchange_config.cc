@@ -129,6 +129,15 @@ absl::StatusOr<v1::ExchangeConfig> LoadExchangeConfig(absl::string_view path) {
   } else {
     resolve(config.mutable_audit_signing_key_file());
   }
+  if (config.identity_dir().empty()) {
+    // A sibling of the audit log's directory.
+    config.set_identity_dir(ResolvePath(config.audit_dir(), "identity"));
+  } else {
+    resolve(config.mutable_identity_dir());
+  }
+  if (!config.case_types_file().empty()) {
+    resolve(config.mutable_case_types_file());
+  }
   return config;
 }
 

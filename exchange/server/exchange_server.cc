@@ -42,6 +42,29 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
       absl::Milliseconds(config.checkpoint_interval_ms());
   ASSIGN_OR_RETURN(server->audit_, audit::AuditLog::Open(audit_options));
 
+  identity::IdentityRegistry::Options identity_options;
+  identity_options.path = config.identity_dir();
+  identity_options.hasher = server->hasher_.get();
+  for (const v1::Department& department :
+       server->catalog_->proto().departments()) {
+    for (const v1::LocalIdKind& kind : department.local_ids()) {
+      if (kind.shared()) {
+        identity_options.shared_kinds.push_back(
+            absl::StrCat(department.id(), ".", kind.kind()));
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(server->identity_,
+                   identity::IdentityRegistry::Open(identity_options));
+  if (config.case_types_file().empty()) {
+    server->case_types_ = cases::CaseTypeSet::Empty();
+  } else {
+    ASSIGN_OR_RETURN(server->case_types_,
+                     cases::CaseTypeSet::LoadFile(config.case_types_file(),
+                                                  *server->catalog_,
+                                                  server->policy_->proto()));
+  }
+
   ASSIGN_OR_RETURN(
       std::shared_ptr<grpc::ChannelCredentials> channel_credentials,
       security::MakeChannelCredentials(config.tls()));
@@ -67,6 +90,11 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   query_options.audit = server->audit_.get();
   query_options.subject_hasher = server->hasher_.get();
   query_options.max_fields = config.limits().max_fields();
+  query_options.local_id = [registry = server->identity_.get()](
+                               absl::string_view subject,
+                               absl::string_view department) {
+    return registry->PrimaryLocalId(subject, department);
+  };
   server->processor_ = std::make_unique<query::QueryProcessor>(query_options);
 
   ExchangeService::Options service_options;
@@ -89,6 +117,33 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   ASSIGN_OR_RETURN(server->audit_service_,
                    AuditService::Create(audit_service_options));
 
+  IdentityService::Options identity_service_options;
+  identity_service_options.registry = server->identity_.get();
+  identity_service_options.catalog = server->catalog_.get();
+  identity_service_options.router = server->router_.get();
+  identity_service_options.authenticator = server->authenticator_.get();
+  identity_service_options.access = server->policy_->proto().identity();
+  ASSIGN_OR_RETURN(server->identity_service_,
+                   IdentityService::Create(identity_service_options));
+
+  intake::IntakeChecker::Options intake_options;
+  intake_options.case_types = server->case_types_.get();
+  intake_options.catalog = server->catalog_.get();
+  intake_options.query =
+      [processor = server->processor_.get()](
+          const std::string& consumer, const v1::QueryRequest& request,
+          absl::Time deadline, intake::IntakeChecker::QueryDone done) {
+        processor->Query(consumer, request, deadline, std::move(done));
+      };
+  server->intake_ = std::make_unique<intake::IntakeChecker>(intake_options);
+  IntakeService::Options intake_service_options;
+  intake_service_options.checker = server->intake_.get();
+  intake_service_options.authenticator = server->authenticator_.get();
+  intake_service_options.default_deadline = service_options.default_deadline;
+  intake_service_options.max_deadline = service_options.max_deadline;
+  server->intake_service_ =
+      std::make_unique<IntakeService>(intake_service_options);
+
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> server_credentials,
                    security::MakeServerCredentials(config.tls()));
   grpc::EnableDefaultHealthCheckService(true);
@@ -99,6 +154,8 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   builder.SetMaxReceiveMessageSize(config.limits().max_request_bytes());
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->audit_service_.get());
+  builder.RegisterService(server->identity_service_.get());
+  builder.RegisterService(server->intake_service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
@@ -110,7 +167,8 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
       .Int("port", server->port_)
       .Int("datasets", server->catalog_->ListDatasets().size())
       .Int("grants", server->policy_->proto().grants_size())
-      .Int("audit_entries", static_cast<int64_t>(server->audit_->size()));
+      .Int("audit_entries", static_cast<int64_t>(server->audit_->size()))
+      .Int("case_types", server->case_types_->ids().size());
   return server;
 }
 

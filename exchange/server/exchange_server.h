@@ -11,25 +11,32 @@
 #include "datarun/v1/config.pb.h"
 #include "exchange/audit/audit_log.h"
 #include "exchange/audit/subject_hasher.h"
+#include "exchange/cases/case_type_set.h"
 #include "exchange/catalog/catalog.h"
+#include "exchange/identity_registry/identity_registry.h"
+#include "exchange/intake/intake_checker.h"
 #include "exchange/policy/policy_engine.h"
 #include "exchange/query/query_processor.h"
 #include "exchange/router/router.h"
 #include "exchange/security/authenticator.h"
 #include "exchange/server/audit_service.h"
 #include "exchange/server/exchange_service.h"
+#include "exchange/server/identity_service.h"
+#include "exchange/server/intake_service.h"
 
 namespace datarun::server {
 
 class ExchangeServer {
  public:
-  // Loads the catalog and policy, opens the audit log, prepares TLS and the
-  // adapter channels, binds config.listen_address() and starts serving
-  // (Exchange, Audit, grpc.health.v1, reflection). `config` must come from
+  // Loads the catalog, policy and case types, opens the audit log and the
+  // identity registry, prepares TLS and the adapter channels, binds
+  // config.listen_address() and starts serving (Exchange, Audit, Identity,
+  // Intake, grpc.health.v1, reflection). `config` must come from
   // LoadExchangeConfig (paths resolved, limits defaulted).
   // Errors: INVALID_ARGUMENT for bad catalog/policy/TLS files (file:line)
   // or an audit_readers department missing from the catalog, UNAVAILABLE when
-  // the address cannot be bound, and whatever opening the audit log reports.
+  // the address cannot be bound, and whatever opening the audit log or the
+  // identity registry reports.
   static absl::StatusOr<std::unique_ptr<ExchangeServer>> Start(
       const v1::ExchangeConfig& config);
 
@@ -51,11 +58,16 @@ class ExchangeServer {
   std::unique_ptr<policy::PolicyEngine> policy_;
   std::unique_ptr<audit::SubjectHasher> hasher_;
   std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<identity::IdentityRegistry> identity_;
+  std::unique_ptr<cases::CaseTypeSet> case_types_;
   std::unique_ptr<router::Router> router_;
   std::unique_ptr<security::Authenticator> authenticator_;
   std::unique_ptr<query::QueryProcessor> processor_;
   std::unique_ptr<ExchangeService> service_;
   std::unique_ptr<AuditService> audit_service_;
+  std::unique_ptr<IdentityService> identity_service_;
+  std::unique_ptr<intake::IntakeChecker> intake_;
+  std::unique_ptr<IntakeService> intake_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "common/log.h"
+#include "exchange/server/pooled_call.h"
 
 namespace datarun::server {
 namespace {
@@ -33,17 +34,6 @@ absl::StatusOr<std::string> ExchangeService::Caller(
                                                    "Exchange");
 }
 
-absl::Time ExchangeService::EffectiveDeadline(
-    grpc::CallbackServerContext* context) const {
-  const absl::Time now = absl::Now();
-  const absl::Time cap = now + options_.max_deadline;
-  const auto deadline = context->deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) {
-    return now + options_.default_deadline;
-  }
-  return std::min(absl::FromChrono(deadline), cap);
-}
-
 grpc::ServerUnaryReactor* ExchangeService::Query(
     grpc::CallbackServerContext* context, const v1::QueryRequest* request,
     v1::QueryResponse* response) {
@@ -57,7 +47,8 @@ grpc::ServerUnaryReactor* ExchangeService::Query(
     return reactor;
   }
   options_.processor->Query(
-      *consumer, *request, EffectiveDeadline(context),
+      *consumer, *request,
+      CallDeadline(*context, options_.default_deadline, options_.max_deadline),
       [reactor, response, started, consumer = *consumer,
        dataset = request->dataset(), purpose = request->context().purpose()](
           absl::StatusOr<v1::QueryResponse> result) {

@@ -45,8 +45,6 @@ class ExchangeService final : public v1::Exchange::CallbackService {
   // Returns the calling department, or UNAUTHENTICATED / PERMISSION_DENIED.
   absl::StatusOr<std::string> Caller(
       grpc::CallbackServerContext* context) const;
-  // The caller's deadline, defaulted and capped.
-  absl::Time EffectiveDeadline(grpc::CallbackServerContext* context) const;
 
   Options options_;
 };

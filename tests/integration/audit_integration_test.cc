@@ -52,16 +52,7 @@ struct Acknowledged {
 class AuditIntegrationTest : public StackFixture {
  protected:
   std::unique_ptr<v1::Audit::Stub> AuditAs(const std::string& department) {
-    v1::TlsFiles files;
-    files.set_ca_cert(stack().pki_dir() + "/ca.pem");
-    files.set_cert(stack().pki_dir() + "/dept-" + department + ".pem");
-    files.set_key(stack().pki_dir() + "/dept-" + department + ".key");
-    auto credentials = security::MakeChannelCredentials(files);
-    EXPECT_TRUE(credentials.ok()) << credentials.status();
-    return v1::Audit::NewStub(grpc::CreateCustomChannel(
-        stack().exchange_address(), *credentials,
-        security::ChannelArgsForServerName(
-            security::ExchangeServerName(stack().options().trust_domain))));
+    return v1::Audit::NewStub(ChannelAs(department));
   }
 
   // One Audit call with a deadline.

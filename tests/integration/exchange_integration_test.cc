@@ -356,7 +356,8 @@ TEST(ExchangeStartupTest, MalformedPolicyFileIsRefusedWithFileAndLine) {
   ASSERT_FALSE(stack.ok());
   EXPECT_THAT(std::string(stack.status().message()),
               HasSubstr("policy.textproto:6"));
-  EXPECT_THAT(std::string(stack.status().message()), HasSubstr("no_such_field"));
+  EXPECT_THAT(std::string(stack.status().message()),
+              HasSubstr("no_such_field"));
   std::error_code ignored;
   std::filesystem::remove_all(tmpl, ignored);
 }

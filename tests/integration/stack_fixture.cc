@@ -22,6 +22,8 @@ void StackFixture::SetUp() {
   options.bin_dir = DATARUN_BIN_DIR;
   options.catalog_file = DATARUN_SOURCE_DIR "/deploy/local/catalog.textproto";
   options.policy_file = DATARUN_SOURCE_DIR "/deploy/local/policy.textproto";
+  options.case_types_file =
+      DATARUN_SOURCE_DIR "/deploy/local/case_types.textproto";
   options.households = 300;
   Customize(options);
   auto stack = local::LocalStack::Start(options);
@@ -48,22 +50,34 @@ void StackFixture::TearDown() {
 
 std::unique_ptr<v1::Exchange::Stub> StackFixture::StubAs(
     const std::string& department) {
+  return v1::Exchange::NewStub(ChannelAs(department));
+}
+
+std::shared_ptr<grpc::Channel> StackFixture::ChannelAs(
+    const std::string& department) {
   v1::TlsFiles files;
   files.set_ca_cert(stack_->pki_dir() + "/ca.pem");
   files.set_cert(stack_->pki_dir() + "/dept-" + department + ".pem");
   files.set_key(stack_->pki_dir() + "/dept-" + department + ".key");
-  return StubWith(files);
+  return ChannelWith(files);
 }
 
-std::unique_ptr<v1::Exchange::Stub> StackFixture::StubWith(
+std::shared_ptr<grpc::Channel> StackFixture::ChannelWith(
     const v1::TlsFiles& files, security::CredentialChecks checks) {
   auto credentials = security::MakeChannelCredentials(files, checks);
   EXPECT_TRUE(credentials.ok()) << credentials.status();
   if (!credentials.ok()) return nullptr;
   grpc::ChannelArguments args = security::ChannelArgsForServerName(
       security::ExchangeServerName(stack_->options().trust_domain));
-  return v1::Exchange::NewStub(grpc::CreateCustomChannel(
-      stack_->exchange_address(), *credentials, args));
+  return grpc::CreateCustomChannel(stack_->exchange_address(), *credentials,
+                                   args);
+}
+
+std::unique_ptr<v1::Exchange::Stub> StackFixture::StubWith(
+    const v1::TlsFiles& files, security::CredentialChecks checks) {
+  std::shared_ptr<grpc::Channel> channel = ChannelWith(files, checks);
+  if (channel == nullptr) return nullptr;
+  return v1::Exchange::NewStub(channel);
 }
 
 grpc::Status StackFixture::Query(v1::Exchange::Stub& stub,

@@ -30,6 +30,13 @@ class StackFixture : public ::testing::Test {
   local::LocalStack& stack() { return *stack_; }
   const std::string& state_dir() const { return state_dir_; }
 
+  // A channel to the exchange (any of its services) as `department` (its
+  // dev certificate), or with explicit TLS files.
+  std::shared_ptr<grpc::Channel> ChannelAs(const std::string& department);
+  std::shared_ptr<grpc::Channel> ChannelWith(
+      const v1::TlsFiles& files,
+      security::CredentialChecks checks = security::CredentialChecks::kStrict);
+
   // A stub calling the exchange as `department` (its dev certificate).
   std::unique_ptr<v1::Exchange::Stub> StubAs(const std::string& department);
   // A stub calling the exchange with explicit TLS files.

@@ -8,7 +8,6 @@
 #include "tools/datarunctl/render.h"
 
 namespace datarun::ctl {
-namespace {
 
 void SetDeadline(grpc::ClientContext& call, const CommandContext& context) {
   call.set_deadline(std::chrono::system_clock::now() +
@@ -25,8 +24,6 @@ int FailSetup(const absl::Status& status, std::ostream& err) {
   err << "error: " << status.message() << "\n";
   return 1;
 }
-
-}  // namespace
 
 int RunCatalogCommand(const std::vector<std::string>& args,
                       CommandContext& context, std::ostream& out,

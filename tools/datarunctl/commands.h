@@ -2,10 +2,14 @@
 #ifndef DATARUN_TOOLS_DATARUNCTL_COMMANDS_H_
 #define DATARUN_TOOLS_DATARUNCTL_COMMANDS_H_
 
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "tools/datarunctl/exchange_client.h"
 
 namespace datarun::ctl {
@@ -21,7 +25,23 @@ struct CommandContext {
   std::string request_id;
   // catalog list
   std::string owner;
+  // identity
+  std::string basis;
+  bool primary = false;
+  std::vector<std::string> departments;
+  int limit = 100;
+  // intake
+  std::string party;
 };
+
+// Sets the call's deadline to the connection's timeout from now.
+void SetDeadline(grpc::ClientContext& call, const CommandContext& context);
+
+// Prints "error: CODE: message" to `err`; returns 1.
+int Fail(const grpc::Status& status, std::ostream& err);
+
+// Prints "error: message" (a local failure, e.g. a missing key); returns 1.
+int FailSetup(const absl::Status& status, std::ostream& err);
 
 // Exit codes: 0 success, 1 the call failed (the gRPC code and message are
 // printed to `err` as "error: CODE: message"), 2 usage error.
@@ -35,6 +55,16 @@ int RunCatalogCommand(const std::vector<std::string>& args,
 int RunQueryCommand(const std::vector<std::string>& args,
                     CommandContext& context, std::ostream& out,
                     std::ostream& err);
+
+// identity resolve|link|retract|merge|history|conflicts|sync ...
+int RunIdentityCommand(const std::vector<std::string>& args,
+                       CommandContext& context, std::ostream& out,
+                       std::ostream& err);
+
+// intake <case-type> <subject> [--party=ROLE]
+int RunIntakeCommand(const std::vector<std::string>& args,
+                     CommandContext& context, std::ostream& out,
+                     std::ostream& err);
 
 }  // namespace datarun::ctl
 

@@ -55,6 +55,14 @@ ABSL_FLAG(std::string, to, "",
           "(exclusive).");
 ABSL_FLAG(int, limit, 1000, "audit search/who-accessed: most entries shown.");
 ABSL_FLAG(std::string, out, "", "audit export: output file (JSON lines).");
+ABSL_FLAG(std::string, basis, "",
+          "identity link/retract/merge: why (recorded in the history).");
+ABSL_FLAG(bool, primary, false,
+          "identity link: the department's preferred key for the subject.");
+ABSL_FLAG(std::vector<std::string>, departments, {},
+          "identity resolve: only these departments' identifiers.");
+ABSL_FLAG(std::string, party, "",
+          "intake: party role (default: the applicant, the first party).");
 
 namespace {
 
@@ -72,7 +80,12 @@ constexpr char kUsage[] =
     "  audit proof <index> [--tree_size=N]  prove one entry is in the log\n"
     "  audit search [--consumer --dataset --purpose --from --to]\n"
     "  audit who-accessed <identity number> a citizen's access report\n"
-    "  audit export [--from=I] [--to=J] --out=FILE  entries with proofs\n";
+    "  audit export [--from=I] [--to=J] --out=FILE  entries with proofs\n"
+    "  identity resolve|link|retract|merge|history|conflicts|sync ...\n"
+    "                                      the identity registry (see "
+    "datarunctl identity)\n"
+    "  intake <case-type> <subject> [--party=ROLE]  which materials are "
+    "already held\n";
 
 }  // namespace
 
@@ -107,6 +120,12 @@ int main(int argc, char** argv) {
   context.request_id = absl::GetFlag(FLAGS_request_id);
   context.owner = absl::GetFlag(FLAGS_owner);
 
+  context.basis = absl::GetFlag(FLAGS_basis);
+  context.primary = absl::GetFlag(FLAGS_primary);
+  context.departments = absl::GetFlag(FLAGS_departments);
+  context.limit = absl::GetFlag(FLAGS_limit);
+  context.party = absl::GetFlag(FLAGS_party);
+
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "catalog") {
@@ -118,6 +137,17 @@ int main(int argc, char** argv) {
   }
   if (command == "query") {
     return datarun::ctl::RunQueryCommand(args, context, std::cout, std::cerr);
+  }
+  if (command == "identity") {
+    return datarun::ctl::RunIdentityCommand(args, context, std::cout,
+                                            std::cerr);
+  }
+  if (command == "intake") {
+    if (context.connection.as_department.empty() &&
+        context.connection.cert.empty()) {
+      context.connection.as_department = "servicehall";
+    }
+    return datarun::ctl::RunIntakeCommand(args, context, std::cout, std::cerr);
   }
   if (command == "audit") {
     datarun::ctl::AuditFlags audit;

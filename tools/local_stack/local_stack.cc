@@ -148,7 +148,11 @@ absl::Status LocalStack::WriteExchangeConfig() {
       "audit_dir: ", Quote(audit_dir() + "/log"), "\n",
       "audit_key_file: ", Quote(audit_dir() + "/audit.key"), "\n",
       "audit_signing_key_file: ", Quote(audit_dir() + "/audit-signing.key"),
-      "\n");
+      "\n", "identity_dir: ", Quote(Path("identity")), "\n");
+  if (!options_.case_types_file.empty()) {
+    absl::StrAppend(&text, "case_types_file: ", Quote(options_.case_types_file),
+                    "\n");
+  }
   for (const std::string& department : options_.adapter_departments) {
     absl::StrAppend(
         &text, "adapters { department: ", Quote(department), " address: ",

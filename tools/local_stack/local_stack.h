@@ -35,6 +35,8 @@ class LocalStack {
     // Catalog and policy files.
     std::string catalog_file;
     std::string policy_file;
+    // Case types file (workflows and materials); optional.
+    std::string case_types_file;
     std::string trust_domain = "datarun.local";
     // Departments that run an adapter, and members without one. "audit",
     // when listed, becomes the exchange's audit reader (audit_readers).

@@ -21,6 +21,8 @@ ABSL_FLAG(std::string, state, ".state", "State directory of the local stack.");
 ABSL_FLAG(std::string, catalog, "deploy/local/catalog.textproto",
           "Catalog file.");
 ABSL_FLAG(std::string, policy, "deploy/local/policy.textproto", "Policy file.");
+ABSL_FLAG(std::string, case_types, "deploy/local/case_types.textproto",
+          "Case types file (workflows and their materials); empty for none.");
 ABSL_FLAG(int, households, 10000, "Households of synthetic data.");
 ABSL_FLAG(int, adapter_delay_ms, 0, "Simulated processing delay of adapters.");
 
@@ -54,6 +56,9 @@ int main(int argc, char** argv) {
   options.bin_dir = ExecutableDir();
   options.catalog_file = Absolute(absl::GetFlag(FLAGS_catalog));
   options.policy_file = Absolute(absl::GetFlag(FLAGS_policy));
+  if (!absl::GetFlag(FLAGS_case_types).empty()) {
+    options.case_types_file = Absolute(absl::GetFlag(FLAGS_case_types));
+  }
   options.households = absl::GetFlag(FLAGS_households);
   options.adapter_delay_ms = absl::GetFlag(FLAGS_adapter_delay_ms);
   std::fprintf(stderr,

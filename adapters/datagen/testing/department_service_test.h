@@ -4,13 +4,21 @@
 #ifndef DATARUN_ADAPTERS_DATAGEN_TESTING_DEPARTMENT_SERVICE_TEST_H_
 #define DATARUN_ADAPTERS_DATAGEN_TESTING_DEPARTMENT_SERVICE_TEST_H_
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "adapters/datagen/testing/test_data.h"
+#include "adapters/legacy_store/sqlite_db.h"
 #include "datarun/v1/adapter.pb.h"
 #include "gtest/gtest.h"
 
@@ -19,7 +27,8 @@ namespace datagen {
 namespace testing {
 
 // `Service` needs `static absl::StatusOr<std::unique_ptr<Service>>
-// Open(absl::string_view store_path)` and a DepartmentService-style Fetch.
+// Open(absl::string_view store_path)` and DepartmentService-style Fetch and
+// ListLocalIds.
 template <typename Service>
 class DepartmentServiceTest : public ::testing::Test {
  protected:
@@ -33,8 +42,104 @@ class DepartmentServiceTest : public ::testing::Test {
     service_ = std::move(*service);
   }
 
+  void TearDown() override {
+    if (!empty_dir_.empty()) std::filesystem::remove_all(empty_dir_);
+  }
+
   std::string StorePath() const {
     return SharedTestDataDir() + "/" + store_file_;
+  }
+
+  // One ListLocalIds page.
+  absl::StatusOr<v1::ListLocalIdsResponse> ListPage(
+      const std::string& page_token, int page_size) {
+    v1::ListLocalIdsRequest request;
+    request.set_page_token(page_token);
+    request.set_page_size(page_size);
+    return service_->ListLocalIds(request);
+  }
+
+  // Every assertion, paging with `page_size`; adds a test failure (and
+  // returns what it has) on an error, an oversized page or endless paging.
+  std::vector<v1::LocalIdAssertion> ListAllLocalIds(int page_size) {
+    std::vector<v1::LocalIdAssertion> all;
+    std::string token;
+    for (int pages = 0; pages < 100000; ++pages) {
+      auto page = ListPage(token, page_size);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) return all;
+      if (page_size > 0) {
+        EXPECT_LE(page->assertions_size(), page_size);
+      }
+      for (const auto& a : page->assertions()) all.push_back(a);
+      token = page->next_page_token();
+      if (token.empty()) return all;
+    }
+    ADD_FAILURE() << "ListLocalIds never ended";
+    return all;
+  }
+
+  // Checks the paging contract on the shared data set: pages of 1, 7 and
+  // the default size return the same assertions in the same order, none
+  // twice, every one of kind `kind` (when not empty) with a subject, a
+  // value and a basis, at most one primary per subject; a malformed token is
+  // INVALID_ARGUMENT "page_token ...". Returns the assertions.
+  std::vector<v1::LocalIdAssertion> CheckLocalIdPaging() {
+    std::vector<v1::LocalIdAssertion> whole = ListAllLocalIds(0);
+    EXPECT_FALSE(whole.empty());
+    for (int size : {1, 7}) {
+      std::vector<v1::LocalIdAssertion> paged = ListAllLocalIds(size);
+      EXPECT_EQ(paged.size(), whole.size()) << "page size " << size;
+      for (size_t i = 0; i < paged.size() && i < whole.size(); ++i) {
+        EXPECT_EQ(paged[i].SerializeAsString(), whole[i].SerializeAsString())
+            << "page size " << size << ", assertion " << i;
+      }
+    }
+    std::set<std::tuple<std::string, std::string, std::string>> seen;
+    std::map<std::string, int> primaries;
+    for (const v1::LocalIdAssertion& a : whole) {
+      EXPECT_TRUE(seen.emplace(a.subject(), a.kind(), a.value()).second)
+          << a.kind() << " " << a.value() << " sent twice";
+      EXPECT_FALSE(a.subject().empty());
+      EXPECT_FALSE(a.value().empty());
+      EXPECT_FALSE(a.basis().empty());
+      if (a.primary()) ++primaries[a.subject()];
+    }
+    for (const auto& [subject, count] : primaries) {
+      EXPECT_EQ(count, 1) << "a subject has " << count << " primary ids";
+    }
+    for (const std::string& bad : {std::string("not-a-token"),
+                                   std::string("00ff"), std::string("abc")}) {
+      auto page = ListPage(bad, 10);
+      EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument)
+          << bad;
+      EXPECT_EQ(page.status().message().rfind("page_token", 0), 0u)
+          << page.status();
+    }
+    return whole;
+  }
+
+  // Opens the service over a new store holding only `schema_sql` (the
+  // department's schema and code tables), in a temporary directory removed
+  // by TearDown.
+  std::unique_ptr<Service> OpenEmptyStore(absl::string_view schema_sql) {
+    char tmpl[] = "/tmp/datarun_empty_store.XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) {
+      ADD_FAILURE() << "mkdtemp failed";
+      return nullptr;
+    }
+    empty_dir_ = tmpl;
+    const std::string path = empty_dir_ + "/" + store_file_;
+    {
+      auto db = legacy::SqliteDb::Open(path, legacy::SqliteDb::Mode::kCreate);
+      EXPECT_TRUE(db.ok()) << db.status();
+      if (!db.ok()) return nullptr;
+      absl::Status created = (*db)->Exec(schema_sql);
+      EXPECT_TRUE(created.ok()) << created;
+    }
+    auto service = Service::Open(path);
+    EXPECT_TRUE(service.ok()) << service.status();
+    return service.ok() ? std::move(*service) : nullptr;
   }
 
   // Fetches `dataset` about `subject`, optionally only `fields`.
@@ -66,6 +171,7 @@ class DepartmentServiceTest : public ::testing::Test {
 
  private:
   std::string store_file_;
+  std::string empty_dir_;
 };
 
 }  // namespace testing
