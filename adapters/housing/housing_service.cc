@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/housing/housing_review.h"
+#include "adapters/legacy_store/case_review.h"
 #include "adapters/legacy_store/legacy_mapping.h"
 #include "adapters/legacy_store/local_id_pager.h"
 #include "adapters/legacy_store/sqlite_db.h"
@@ -184,7 +186,13 @@ absl::StatusOr<std::unique_ptr<HousingService>> HousingService::Open(
           store_path, kTables,
           "a housing bureau store (see adapters/housing/schema.sql)",
           connections));
-  return std::unique_ptr<HousingService>(new HousingService(std::move(pool)));
+  // Case steps write through one connection; DR_CASE_STEP records what
+  // each case's steps wrote (adapters/legacy_store/case_review.h).
+  ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqliteWriter> writer,
+                   legacy::SqliteWriter::Open(store_path));
+  RETURN_IF_ERROR(writer->WithConnection(legacy::EnsureCaseStepLedger));
+  return std::unique_ptr<HousingService>(
+      new HousingService(std::move(pool), std::move(writer)));
 }
 
 std::vector<std::string> HousingService::datasets() const {
@@ -220,6 +228,12 @@ absl::StatusOr<v1::ListLocalIdsResponse> HousingService::ListLocalIds(
       "housing.FW_TJ_CY", legacy::LocalIdPager::KeyType::kInteger);
   legacy::SqlitePool::Lease db = pool_->Acquire();
   return pager->Page(*db, request, kLocalIdsSql, FamilyAssertion);
+}
+
+absl::StatusOr<v1::ReviewResponse> HousingService::Review(
+    const v1::ReviewRequest& request) {
+  legacy::SqlitePool::Lease db = pool_->Acquire();
+  return ReviewHousingStep(*db, *writer_, request);
 }
 
 }  // namespace housing

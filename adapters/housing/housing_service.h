@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "adapters/legacy_store/sqlite_pool.h"
+#include "adapters/legacy_store/sqlite_writer.h"
 #include "adapters/sdk/department_service.h"
 
 namespace datarun {
@@ -66,11 +67,21 @@ class HousingService : public adapter::DepartmentService {
   absl::StatusOr<v1::ListLocalIdsResponse> ListLocalIds(
       const v1::ListLocalIdsRequest& request) override;
 
+  // Performs a case step from the department's own data (see
+  // adapters/housing/housing_review.h for the steps and what each writes).
+  // Errors: INVALID_ARGUMENT for a step this department does not perform or
+  // a missing material or field; UNAVAILABLE when the store is unreadable.
+  absl::StatusOr<v1::ReviewResponse> Review(
+      const v1::ReviewRequest& request) override;
+
  private:
-  explicit HousingService(std::unique_ptr<legacy::SqlitePool> pool)
-      : pool_(std::move(pool)) {}
+  HousingService(std::unique_ptr<legacy::SqlitePool> pool,
+                 std::unique_ptr<legacy::SqliteWriter> writer)
+      : pool_(std::move(pool)), writer_(std::move(writer)) {}
 
   std::unique_ptr<legacy::SqlitePool> pool_;
+  // The one connection case steps write through (with a busy timeout).
+  std::unique_ptr<legacy::SqliteWriter> writer_;
 };
 
 }  // namespace housing

@@ -3,7 +3,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "absl/types/optional.h"
+#include "adapters/land/land_review.h"
+#include "adapters/legacy_store/case_review.h"
 #include "adapters/legacy_store/legacy_format.h"
 #include "adapters/legacy_store/legacy_mapping.h"
 #include "adapters/legacy_store/local_id_pager.h"
@@ -89,8 +93,11 @@ absl::StatusOr<absl::optional<std::string>> InForce(SqliteDb& db,
   return holder;
 }
 
-absl::StatusOr<std::vector<v1::Record>> PropertyTitles(
-    SqliteDb& db, const legacy::SubjectForms& subject) {
+}  // namespace
+
+absl::StatusOr<std::vector<v1::Record>> PropertyTitlesOf(
+    legacy::SqliteDb& db, absl::string_view subject_id) {
+  const legacy::SubjectForms subject = legacy::StoreForms(subject_id);
   struct Certificate {
     int64_t qzid;
     RecordBuilder builder;
@@ -156,6 +163,8 @@ absl::StatusOr<std::vector<v1::Record>> PropertyTitles(
   return records;
 }
 
+namespace {
+
 absl::StatusOr<std::vector<v1::Record>> Parcels(
     SqliteDb& db, const legacy::SubjectForms& subject) {
   std::vector<v1::Record> records;
@@ -214,7 +223,13 @@ absl::StatusOr<std::unique_ptr<LandService>> LandService::Open(
       legacy::OpenDepartmentStore(
           store_path, kTables,
           "a land registry store (see adapters/land/schema.sql)", connections));
-  return std::unique_ptr<LandService>(new LandService(std::move(pool)));
+  // Case steps write through one connection; DR_CASE_STEP records what
+  // each case's steps wrote (adapters/legacy_store/case_review.h).
+  ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqliteWriter> writer,
+                   legacy::SqliteWriter::Open(store_path));
+  RETURN_IF_ERROR(writer->WithConnection(legacy::EnsureCaseStepLedger));
+  return std::unique_ptr<LandService>(
+      new LandService(std::move(pool), std::move(writer)));
 }
 
 std::vector<std::string> LandService::datasets() const {
@@ -230,7 +245,7 @@ absl::StatusOr<std::vector<v1::Record>> LandService::Fetch(
     RETURN_IF_ERROR(
         legacy::CheckRequestedFields(dataset, request, kTitleFields));
     legacy::SqlitePool::Lease db = pool_->Acquire();
-    ASSIGN_OR_RETURN(records, PropertyTitles(*db, subject));
+    ASSIGN_OR_RETURN(records, PropertyTitlesOf(*db, request.subject()));
   } else if (dataset == kParcel) {
     RETURN_IF_ERROR(
         legacy::CheckRequestedFields(dataset, request, kParcelFields));
@@ -250,6 +265,13 @@ absl::StatusOr<v1::ListLocalIdsResponse> LandService::ListLocalIds(
       "land.BDC_QLR", legacy::LocalIdPager::KeyType::kInteger);
   legacy::SqlitePool::Lease db = pool_->Acquire();
   return pager->Page(*db, request, kLocalIdsSql, HolderAssertion);
+}
+
+absl::StatusOr<v1::ReviewResponse> LandService::Review(
+    const v1::ReviewRequest& request) {
+  legacy::SqlitePool::Lease db = pool_->Acquire();
+  return ReviewLandStep(*db, *writer_, request,
+                        absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
 }
 
 }  // namespace land

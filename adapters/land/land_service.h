@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "adapters/legacy_store/sqlite_pool.h"
+#include "adapters/legacy_store/sqlite_writer.h"
 #include "adapters/sdk/department_service.h"
 
 namespace datarun {
@@ -31,6 +32,12 @@ namespace land {
 
 inline constexpr char kPropertyTitle[] = "land.property_title";
 inline constexpr char kParcel[] = "land.parcel";
+
+// The land.property_title records (all fields) of the certificates in force
+// on which `subject` is a right holder, oldest first. Errors: store errors;
+// DATA_LOSS when a stored value cannot be converted.
+absl::StatusOr<std::vector<v1::Record>> PropertyTitlesOf(
+    legacy::SqliteDb& db, absl::string_view subject);
 
 class LandService : public adapter::DepartmentService {
  public:
@@ -63,11 +70,21 @@ class LandService : public adapter::DepartmentService {
   absl::StatusOr<v1::ListLocalIdsResponse> ListLocalIds(
       const v1::ListLocalIdsRequest& request) override;
 
+  // Performs a case step from the department's own data (see
+  // adapters/land/land_review.h for the steps and what each writes).
+  // Errors: INVALID_ARGUMENT for a step this department does not perform or
+  // a missing material or field; UNAVAILABLE when the store is unreadable.
+  absl::StatusOr<v1::ReviewResponse> Review(
+      const v1::ReviewRequest& request) override;
+
  private:
-  explicit LandService(std::unique_ptr<legacy::SqlitePool> pool)
-      : pool_(std::move(pool)) {}
+  LandService(std::unique_ptr<legacy::SqlitePool> pool,
+              std::unique_ptr<legacy::SqliteWriter> writer)
+      : pool_(std::move(pool)), writer_(std::move(writer)) {}
 
   std::unique_ptr<legacy::SqlitePool> pool_;
+  // The one connection case steps write through (with a busy timeout).
+  std::unique_ptr<legacy::SqliteWriter> writer_;
 };
 
 }  // namespace land

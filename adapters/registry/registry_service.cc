@@ -4,9 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/optional.h"
+#include "adapters/legacy_store/case_review.h"
 #include "adapters/legacy_store/legacy_mapping.h"
 #include "adapters/legacy_store/local_id_pager.h"
 #include "adapters/legacy_store/sqlite_db.h"
+#include "adapters/registry/registry_review.h"
 #include "adapters/registry/resident_record.h"
 #include "adapters/sdk/record_builder.h"
 #include "common/status_macros.h"
@@ -222,7 +224,13 @@ absl::StatusOr<std::unique_ptr<RegistryService>> RegistryService::Open(
           store_path, kTables,
           "a household registry store (see adapters/registry/schema.sql)",
           connections));
-  return std::unique_ptr<RegistryService>(new RegistryService(std::move(pool)));
+  // Case steps write through one connection; DR_CASE_STEP records what
+  // each case's steps wrote (adapters/legacy_store/case_review.h).
+  ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqliteWriter> writer,
+                   legacy::SqliteWriter::Open(store_path));
+  RETURN_IF_ERROR(writer->WithConnection(legacy::EnsureCaseStepLedger));
+  return std::unique_ptr<RegistryService>(
+      new RegistryService(std::move(pool), std::move(writer)));
 }
 
 std::vector<std::string> RegistryService::datasets() const {
@@ -270,6 +278,12 @@ absl::StatusOr<v1::ListLocalIdsResponse> RegistryService::ListLocalIds(
       "registry.HJ_RY", legacy::LocalIdPager::KeyType::kText);
   legacy::SqlitePool::Lease db = pool_->Acquire();
   return pager->Page(*db, request, kLocalIdsSql, PersonAssertions);
+}
+
+absl::StatusOr<v1::ReviewResponse> RegistryService::Review(
+    const v1::ReviewRequest& request) {
+  legacy::SqlitePool::Lease db = pool_->Acquire();
+  return ReviewRegistryStep(*db, *writer_, request);
 }
 
 }  // namespace registry

@@ -29,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "adapters/legacy_store/sqlite_pool.h"
+#include "adapters/legacy_store/sqlite_writer.h"
 #include "adapters/registry/resident_record.h"  // kResident
 #include "adapters/sdk/department_service.h"
 
@@ -76,11 +77,21 @@ class RegistryService : public adapter::DepartmentService {
   absl::StatusOr<v1::ListLocalIdsResponse> ListLocalIds(
       const v1::ListLocalIdsRequest& request) override;
 
+  // Performs a case step from the department's own data (see
+  // adapters/registry/registry_review.h for the steps and what each writes).
+  // Errors: INVALID_ARGUMENT for a step this department does not perform or
+  // a missing material or field; UNAVAILABLE when the store is unreadable.
+  absl::StatusOr<v1::ReviewResponse> Review(
+      const v1::ReviewRequest& request) override;
+
  private:
-  explicit RegistryService(std::unique_ptr<legacy::SqlitePool> pool)
-      : pool_(std::move(pool)) {}
+  RegistryService(std::unique_ptr<legacy::SqlitePool> pool,
+                  std::unique_ptr<legacy::SqliteWriter> writer)
+      : pool_(std::move(pool)), writer_(std::move(writer)) {}
 
   std::unique_ptr<legacy::SqlitePool> pool_;
+  // The one connection case steps write through (with a busy timeout).
+  std::unique_ptr<legacy::SqliteWriter> writer_;
 };
 
 }  // namespace registry

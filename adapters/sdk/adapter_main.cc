@@ -35,6 +35,12 @@ ABSL_FLAG(int32_t, delay_ms, -1,
           "Simulated processing delay per request in milliseconds, "
           "overriding delay_ms (-1 keeps the config's)");
 
+ABSL_FLAG(int32_t, review_delay_ms, 0,
+          "Simulated review time per case step (Adapter.Review) in "
+          "milliseconds; --delay_ms does not apply to reviews");
+ABSL_FLAG(std::string, review_store, "",
+          "Review answer store (SQLite), default <store>.reviews.sqlite");
+
 #ifndef DATARUN_VERSION
 #define DATARUN_VERSION "unknown"
 #endif
@@ -72,8 +78,15 @@ absl::StatusOr<std::unique_ptr<AdapterServer>> StartFromFlags(
                                             department, "' returned null"));
   }
 
+  const int32_t review_delay_ms = absl::GetFlag(FLAGS_review_delay_ms);
+  if (review_delay_ms < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--review_delay_ms is ", review_delay_ms, "; must be >= 0"));
+  }
   AdapterServer::Options options;
   options.config = config;
+  options.review_delay = absl::Milliseconds(review_delay_ms);
+  options.review_store_path = absl::GetFlag(FLAGS_review_store);
   ASSIGN_OR_RETURN(options.credentials,
                    security::MakeServerCredentials(config.tls()));
   security::Authenticator::Options auth_options;
@@ -115,7 +128,8 @@ int RunAdapterMain(int argc, char** argv, absl::string_view department,
     absl::SetProgramUsageMessage(absl::StrCat(
         "datarun adapter of department '", department, "'.\nUsage: ", argv[0],
         " --config=<adapter.textproto> [--listen=host:port] "
-        "[--port_file=<path>] [--store=<path>] [--delay_ms=N]"));
+        "[--port_file=<path>] [--store=<path>] [--delay_ms=N] "
+        "[--review_delay_ms=N] [--review_store=<path>]"));
     absl::FlagsUsageConfig usage;
     usage.contains_help_flags = IsAdapterFlagFile;
     usage.contains_helpshort_flags = IsAdapterFlagFile;

@@ -14,7 +14,12 @@
 //   --port_file=<path>            written atomically with the bound port
 //                                 once serving (for tests and scripts)
 //   --store=<sqlite path>         overrides store_path
-//   --delay_ms=N                  overrides delay_ms (simulated latency)
+//   --delay_ms=N                  overrides delay_ms (simulated latency of
+//                                 Fetch)
+//   --review_delay_ms=N           simulated review time of Review (case
+//                                 steps), default 0
+//   --review_store=<path>         Review answer store, default
+//                                 <store>.reviews.sqlite
 #ifndef DATARUN_ADAPTERS_SDK_ADAPTER_MAIN_H_
 #define DATARUN_ADAPTERS_SDK_ADAPTER_MAIN_H_
 

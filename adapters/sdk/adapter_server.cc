@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "adapters/sdk/adapter_service.h"
+#include "adapters/sdk/review_store.h"
 #include "adapters/sdk/worker_pool.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -83,7 +84,20 @@ absl::Status CheckOptions(const AdapterServer::Options& options,
         absl::StrCat("adapter '", department, "': delay_ms (",
                      options.config.delay_ms(), ") must be >= 0"));
   }
+  if (options.review_delay < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "adapter '", department, "': review_delay (",
+        absl::FormatDuration(options.review_delay), ") must be >= 0"));
+  }
   return CheckListenAddress(options.config.listen_address(), department);
+}
+
+std::string ReviewStorePath(const AdapterServer::Options& options) {
+  if (!options.review_store_path.empty()) return options.review_store_path;
+  if (!options.config.store_path().empty()) {
+    return absl::StrCat(options.config.store_path(), ".reviews.sqlite");
+  }
+  return ":memory:";
 }
 
 }  // namespace
@@ -108,8 +122,20 @@ absl::StatusOr<std::unique_ptr<AdapterServer>> AdapterServer::Start(
   std::vector<std::string> datasets = service->datasets();
   RETURN_IF_ERROR(CheckDatasets(datasets, department));
 
+  const std::string review_store_path = ReviewStorePath(options);
+  absl::StatusOr<std::unique_ptr<ReviewStore>> review_store =
+      ReviewStore::Open(review_store_path);
+  if (!review_store.ok()) {
+    return absl::Status(review_store.status().code(),
+                        absl::StrCat("adapter '", department,
+                                     "': cannot open the review answer store: ",
+                                     review_store.status().message()));
+  }
+
   std::unique_ptr<AdapterServer> server(new AdapterServer);
   server->department_ = department;
+  server->review_store_path_ = review_store_path;
+  server->review_store_ = std::move(*review_store);
   server->shutdown_grace_ = options.shutdown_grace;
   server->department_service_ = std::move(service);
   server->pool_ =
@@ -119,6 +145,8 @@ absl::StatusOr<std::unique_ptr<AdapterServer>> AdapterServer::Start(
   service_options.datasets = datasets;
   service_options.authenticator = options.authenticator;
   service_options.delay = absl::Milliseconds(options.config.delay_ms());
+  service_options.review_delay = options.review_delay;
+  service_options.review_store = server->review_store_.get();
   service_options.software_version = DATARUN_VERSION;
   server->service_ = std::make_unique<AdapterService>(
       std::move(service_options), server->department_service_.get(),
@@ -161,6 +189,8 @@ absl::StatusOr<std::unique_ptr<AdapterServer>> AdapterServer::Start(
       .Str("datasets", absl::StrJoin(datasets, ","))
       .Int("workers", options.worker_threads)
       .Int("delay_ms", options.config.delay_ms())
+      .Int("review_delay_ms", absl::ToInt64Milliseconds(options.review_delay))
+      .Str("review_store", review_store_path)
       .Bool("authenticated", options.authenticator != nullptr);
   return server;
 }

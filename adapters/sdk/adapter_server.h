@@ -37,6 +37,7 @@ class Authenticator;
 namespace adapter {
 
 class AdapterService;
+class ReviewStore;
 class WorkerPool;
 
 class AdapterServer {
@@ -52,7 +53,14 @@ class AdapterServer {
     // Decides who is calling; only peers with is_exchange are served.
     // May be null in unit tests = accept all.
     std::shared_ptr<security::Authenticator> authenticator;
-    // Threads calling DepartmentService::Fetch and ListLocalIds.
+    // Simulated review time per Review call (not the replayed ones), on top
+    // of nothing else: config.delay_ms applies to Fetch only. >= 0.
+    absl::Duration review_delay = absl::ZeroDuration();
+    // The Review answer store (ReviewStore, SQLite). Empty: next to the
+    // legacy store, "<config.store_path>.reviews.sqlite", or in memory when
+    // the config has no store_path.
+    std::string review_store_path;
+    // Threads calling DepartmentService::Fetch, ListLocalIds and Review.
     int worker_threads = 4;
     // Requests allowed to wait for a worker; more get RESOURCE_EXHAUSTED.
     int max_queue = 1024;
@@ -71,7 +79,8 @@ class AdapterServer {
   //                     "<department>.<name>", or a listen address that is
   //                     not host:port (the address is named);
   //   UNAVAILABLE       the address cannot be bound (in use, or not an
-  //                     address of this machine); the address is named.
+  //                     address of this machine); the address is named;
+  //                     or the review answer store cannot be opened.
   static absl::StatusOr<std::unique_ptr<AdapterServer>> Start(
       Options options, std::unique_ptr<DepartmentService> service);
 
@@ -82,6 +91,9 @@ class AdapterServer {
 
   // Returns the bound TCP port (the chosen one when the config said 0).
   int port() const { return port_; }
+
+  // Returns the path of the Review answer store (":memory:" when in memory).
+  const std::string& review_store_path() const { return review_store_path_; }
 
   // Returns the department id served.
   const std::string& department() const { return department_; }
@@ -101,10 +113,12 @@ class AdapterServer {
   AdapterServer() = default;
 
   std::string department_;
+  std::string review_store_path_;
   int port_ = 0;
   absl::Duration shutdown_grace_;
   // Destroyed in reverse order: server first, the department service last.
   std::unique_ptr<DepartmentService> department_service_;
+  std::unique_ptr<ReviewStore> review_store_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<AdapterService> service_;
   std::unique_ptr<grpc::Server> server_;

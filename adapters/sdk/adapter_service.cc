@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "adapters/sdk/fetch_call.h"
 #include "adapters/sdk/list_local_ids_call.h"
+#include "adapters/sdk/review_call.h"
 #include "common/grpc_status.h"
 #include "common/log.h"
 #include "exchange/security/authenticator.h"
@@ -66,6 +67,12 @@ grpc::ServerUnaryReactor* AdapterService::ListLocalIds(
     const v1::ListLocalIdsRequest* request,
     v1::ListLocalIdsResponse* response) {
   return StartListLocalIdsCall(this, context, request, response);
+}
+
+grpc::ServerUnaryReactor* AdapterService::Review(
+    grpc::CallbackServerContext* context, const v1::ReviewRequest* request,
+    v1::ReviewResponse* response) {
+  return StartReviewCall(this, context, request, response);
 }
 
 grpc::ServerUnaryReactor* AdapterService::Describe(

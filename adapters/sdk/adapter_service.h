@@ -10,6 +10,10 @@
 // it), checks the deadline again and finishes the call exactly once. One
 // structured log line is written per request (never a subject).
 //
+// Review (review_call.h) is a WorkerCall too: answered from the ReviewStore
+// when its idempotency key was answered before, otherwise after the
+// simulated review delay by DepartmentService::Review.
+//
 // Describe answers on the gRPC thread.
 #ifndef DATARUN_ADAPTERS_SDK_ADAPTER_SERVICE_H_
 #define DATARUN_ADAPTERS_SDK_ADAPTER_SERVICE_H_
@@ -33,6 +37,8 @@ class Authenticator;
 
 namespace adapter {
 
+class ReviewStore;
+
 class AdapterService final : public v1::Adapter::CallbackService {
  public:
   struct Options {
@@ -44,6 +50,12 @@ class AdapterService final : public v1::Adapter::CallbackService {
     // Simulated processing delay per Fetch (not ListLocalIds), bounded by
     // the deadline.
     absl::Duration delay;
+    // Simulated review time per Review (a human reviewer), bounded by the
+    // deadline; not applied to answers replayed from the store.
+    absl::Duration review_delay;
+    // Durable answers of Review by idempotency key; not owned, must outlive
+    // the service. Null: Review answers UNIMPLEMENTED.
+    ReviewStore* review_store = nullptr;
     // Reported by Describe.
     std::string software_version;
   };
@@ -64,6 +76,9 @@ class AdapterService final : public v1::Adapter::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListLocalIdsRequest* request,
       v1::ListLocalIdsResponse* response) override;
+  grpc::ServerUnaryReactor* Review(grpc::CallbackServerContext* context,
+                                   const v1::ReviewRequest* request,
+                                   v1::ReviewResponse* response) override;
 
   // The following are used by the per-call reactor; thread-safe.
 

@@ -21,7 +21,8 @@ inline constexpr int kDefaultLocalIdPageSize = 1000;
 inline constexpr int kMaxLocalIdPageSize = 10000;
 
 // What an integrator implements: serve Fetch for the department's datasets
-// and, optionally, export the department's local identifiers.
+// and, optionally, export the department's local identifiers and perform
+// case steps (Review).
 class DepartmentService {
  public:
   virtual ~DepartmentService() = default;
@@ -83,6 +84,44 @@ class DepartmentService {
     (void)request;
     return absl::UnimplementedError(
         "the department does not export local identifiers");
+  }
+
+  // Performs step request.step() of case request.case_id() (of type
+  // request.case_type()) from the case's parties and materials and the
+  // department's own legacy data, and answers APPROVE, REJECT (with a reason
+  // for the applicant) or NEEDS_SUPPLEMENT (naming missing_materials), with
+  // the documents the step issued in `issued` and what it found in
+  // `findings`. Optional: the default returns UNIMPLEMENTED ("performs no
+  // case steps").
+  //
+  // Contract: the SDK makes the call idempotent by
+  // request.idempotency_key(): an answered key is answered from the SDK's
+  // answer store (<store>.reviews.sqlite) without calling this method, and
+  // calls with the same key never run concurrently. But the answer is stored
+  // only after this method returns, so a crash in between, or a store
+  // failure, calls it again with the same case and step: every effect on
+  // the legacy store (issuing a certificate, registering a transfer) must
+  // itself be idempotent by case id (e.g. a UNIQUE case id on the row
+  // written; a repeat finds the row and answers the same). Do the writes in
+  // one legacy-store transaction. A business refusal is a REJECT answer,
+  // not an error.
+  //
+  // The SDK has already checked the caller (the exchange only), that
+  // case_id, case_type, step and idempotency_key are set and the deadline
+  // has not passed, and waited the simulated review time
+  // (--review_delay_ms). Threading as Fetch: called on an SDK worker
+  // thread, possibly concurrently with other calls (other keys).
+  //
+  // Errors: INVALID_ARGUMENT for a case type or step this department does
+  // not perform, or a material the step needs that is missing or lacks a
+  // field (name the material and field); UNAVAILABLE (store down);
+  // DEADLINE_EXCEEDED and UNIMPLEMENTED are passed on as they are; anything
+  // else becomes INTERNAL. Errors are not stored: the exchange retries.
+  // Messages and findings never contain a subject's identity number.
+  virtual absl::StatusOr<v1::ReviewResponse> Review(
+      const v1::ReviewRequest& request) {
+    (void)request;
+    return absl::UnimplementedError("the department performs no case steps");
   }
 };
 

@@ -3,11 +3,15 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "adapters/legacy_store/case_review.h"
 #include "adapters/legacy_store/legacy_format.h"
 #include "adapters/legacy_store/legacy_mapping.h"
 #include "adapters/legacy_store/local_id_pager.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "adapters/sdk/record_builder.h"
+#include "adapters/tax/tax_review.h"
 #include "common/status_macros.h"
 
 namespace datarun {
@@ -153,7 +157,13 @@ absl::StatusOr<std::unique_ptr<TaxService>> TaxService::Open(
       legacy::OpenDepartmentStore(
           store_path, kTables,
           "a tax bureau store (see adapters/tax/schema.sql)", connections));
-  return std::unique_ptr<TaxService>(new TaxService(std::move(pool)));
+  // Case steps write through one connection; DR_CASE_STEP records what
+  // each case's steps wrote (adapters/legacy_store/case_review.h).
+  ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqliteWriter> writer,
+                   legacy::SqliteWriter::Open(store_path));
+  RETURN_IF_ERROR(writer->WithConnection(legacy::EnsureCaseStepLedger));
+  return std::unique_ptr<TaxService>(
+      new TaxService(std::move(pool), std::move(writer)));
 }
 
 std::vector<std::string> TaxService::datasets() const {
@@ -197,6 +207,13 @@ absl::StatusOr<v1::ListLocalIdsResponse> TaxService::ListLocalIds(
       "tax.DJ_NSRXX", legacy::LocalIdPager::KeyType::kText);
   legacy::SqlitePool::Lease db = pool_->Acquire();
   return pager->Page(*db, request, kLocalIdsSql, TaxpayerAssertion);
+}
+
+absl::StatusOr<v1::ReviewResponse> TaxService::Review(
+    const v1::ReviewRequest& request) {
+  legacy::SqlitePool::Lease db = pool_->Acquire();
+  return ReviewTaxStep(*db, *writer_, request,
+                       absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
 }
 
 }  // namespace tax

@@ -142,7 +142,28 @@ absl::StatusOr<std::unique_ptr<Router>> Router::Create(Options options) {
 
 Router::Router() : inflight_(std::make_shared<InflightCalls>()) {}
 
-Router::~Router() { inflight_->CancelAllAndWait(); }
+Router::~Router() {
+  inflight_->CancelAllAndWait();
+  reviews_->CancelAllAndWait();
+}
+
+void Router::Review(absl::string_view department, v1::ReviewRequest request,
+                    absl::Time deadline, ReviewDone done) {
+  auto it = departments_.find(department);
+  if (it == departments_.end()) {
+    done(UnknownDepartment(department));
+    return;
+  }
+  if (deadline <= absl::Now()) {
+    done(absl::DeadlineExceededError(absl::StrCat(
+        "department '", department,
+        "' did not answer the review within 0 ms (the deadline had passed "
+        "before the call was sent)")));
+    return;
+  }
+  StartReviewCall(it->second.get(), reviews_, std::move(request), deadline,
+                  std::move(done));
+}
 
 void Router::Fetch(absl::string_view department, v1::FetchRequest request,
                    absl::Time deadline, FetchDone done) {

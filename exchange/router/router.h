@@ -21,6 +21,7 @@
 #include "exchange/router/department_channels.h"
 #include "exchange/router/fetcher.h"
 #include "exchange/router/inflight_calls.h"
+#include "exchange/router/review_call.h"
 
 namespace datarun::router {
 
@@ -105,6 +106,16 @@ class Router final : public Fetcher {
       absl::string_view department, const v1::ListLocalIdsRequest& request,
       absl::Time deadline);
 
+  // Sends a case step's review to `department`'s adapter (Adapter.Review),
+  // asynchronously, with `deadline` as the gRPC deadline and no retry (the
+  // case engine retries with the same idempotency key). `done` runs exactly
+  // once and must not block: on a gRPC callback thread, or on the calling
+  // thread when the department is unknown (FAILED_PRECONDITION), the
+  // deadline has passed (DEADLINE_EXCEEDED) or the router shuts down
+  // (CANCELLED). Errors as in review_call.h. Thread-safe.
+  void Review(absl::string_view department, v1::ReviewRequest request,
+              absl::Time deadline, ReviewDone done);
+
   // Returns the breaker state and counters of `department`;
   // FAILED_PRECONDITION when no adapter is configured for it.
   absl::StatusOr<Health> DepartmentHealth(absl::string_view department) const;
@@ -120,6 +131,7 @@ class Router final : public Fetcher {
       departments_;
   // Shared with the calls, which signal it last thing.
   const std::shared_ptr<InflightCalls> inflight_;
+  const std::shared_ptr<ReviewCalls> reviews_ = std::make_shared<ReviewCalls>();
 };
 
 }  // namespace datarun::router

@@ -138,6 +138,12 @@ absl::StatusOr<v1::ExchangeConfig> LoadExchangeConfig(absl::string_view path) {
   if (!config.case_types_file().empty()) {
     resolve(config.mutable_case_types_file());
   }
+  if (config.cases_dir().empty()) {
+    // A sibling of the audit log's directory, like the identity registry.
+    config.set_cases_dir(ResolvePath(config.audit_dir(), "cases"));
+  } else {
+    resolve(config.mutable_cases_dir());
+  }
   return config;
 }
 

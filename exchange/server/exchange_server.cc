@@ -144,6 +144,31 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   server->intake_service_ =
       std::make_unique<IntakeService>(intake_service_options);
 
+  // Cases: the durable engine resumes open cases before the server starts.
+  ASSIGN_OR_RETURN(server->case_store_,
+                   cases::CaseStore::Open({config.cases_dir(), true}));
+  cases::CaseEngine::Options engine_options;
+  engine_options.case_types = server->case_types_.get();
+  engine_options.catalog = server->catalog_.get();
+  engine_options.store = server->case_store_.get();
+  engine_options.review = [router = server->router_.get()](
+                              const std::string& department,
+                              const v1::ReviewRequest& request,
+                              absl::Time deadline,
+                              cases::CaseEngine::ReviewDone done) {
+    router->Review(department, request, deadline, std::move(done));
+  };
+  engine_options.query = intake_options.query;
+  engine_options.local_id = query_options.local_id;
+  engine_options.audit_readers.assign(config.audit_readers().begin(),
+                                      config.audit_readers().end());
+  ASSIGN_OR_RETURN(server->case_engine_,
+                   cases::CaseEngine::Start(engine_options));
+  CaseService::Options case_service_options;
+  case_service_options.engine = server->case_engine_.get();
+  case_service_options.authenticator = server->authenticator_.get();
+  server->case_service_ = std::make_unique<CaseService>(case_service_options);
+
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> server_credentials,
                    security::MakeServerCredentials(config.tls()));
   grpc::EnableDefaultHealthCheckService(true);
@@ -156,6 +181,7 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   builder.RegisterService(server->audit_service_.get());
   builder.RegisterService(server->identity_service_.get());
   builder.RegisterService(server->intake_service_.get());
+  builder.RegisterService(server->case_service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

@@ -11,6 +11,8 @@
 #include "datarun/v1/config.pb.h"
 #include "exchange/audit/audit_log.h"
 #include "exchange/audit/subject_hasher.h"
+#include "exchange/cases/case_engine.h"
+#include "exchange/cases/case_store.h"
 #include "exchange/cases/case_type_set.h"
 #include "exchange/catalog/catalog.h"
 #include "exchange/identity_registry/identity_registry.h"
@@ -20,6 +22,7 @@
 #include "exchange/router/router.h"
 #include "exchange/security/authenticator.h"
 #include "exchange/server/audit_service.h"
+#include "exchange/server/case_service.h"
 #include "exchange/server/exchange_service.h"
 #include "exchange/server/identity_service.h"
 #include "exchange/server/intake_service.h"
@@ -68,6 +71,9 @@ class ExchangeServer {
   std::unique_ptr<IdentityService> identity_service_;
   std::unique_ptr<intake::IntakeChecker> intake_;
   std::unique_ptr<IntakeService> intake_service_;
+  std::unique_ptr<cases::CaseStore> case_store_;
+  std::unique_ptr<cases::CaseEngine> case_engine_;
+  std::unique_ptr<CaseService> case_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -148,7 +148,8 @@ absl::Status LocalStack::WriteExchangeConfig() {
       "audit_dir: ", Quote(audit_dir() + "/log"), "\n",
       "audit_key_file: ", Quote(audit_dir() + "/audit.key"), "\n",
       "audit_signing_key_file: ", Quote(audit_dir() + "/audit-signing.key"),
-      "\n", "identity_dir: ", Quote(Path("identity")), "\n");
+      "\n", "identity_dir: ", Quote(Path("identity")), "\n",
+      "cases_dir: ", Quote(Path("cases")), "\n");
   if (!options_.case_types_file.empty()) {
     absl::StrAppend(&text, "case_types_file: ", Quote(options_.case_types_file),
                     "\n");

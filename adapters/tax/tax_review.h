@@ -1,0 +1,36 @@
+// The tax bureau's case steps (TaxService::Review):
+//   deed_tax          (property_transfer): assesses the buyer's deed tax
+//                     from the versioned rate table (deed_tax_rates.h),
+//                     reports the seller's income-tax exemption ("满五唯一")
+//                     and issues the payment certificate: writes QS_SBXX and
+//                     WSZM (and DJ_NSRXX for an unregistered buyer) in one
+//                     transaction, idempotent by case id (DR_CASE_STEP);
+//                     returns it in `issued` as "deed_tax_certificate".
+//   tax_clearance     (sole_proprietor_deregistration): no assessment without
+//                     a valid payment certificate; read-only.
+//   tax_registration  (business_establishment): the founder is known to the
+//                     bureau or can be registered; read-only (findings).
+// Thread-safe as far as the connections passed are.
+#ifndef DATARUN_ADAPTERS_TAX_TAX_REVIEW_H_
+#define DATARUN_ADAPTERS_TAX_TAX_REVIEW_H_
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "adapters/legacy_store/sqlite_db.h"
+#include "adapters/legacy_store/sqlite_writer.h"
+#include "datarun/v1/adapter.pb.h"
+
+namespace datarun {
+namespace tax {
+
+// Performs request.step(); `today` dates the assessment and payment.
+// Errors: INVALID_ARGUMENT for an unknown step or a missing material or
+// field (named); store errors (UNAVAILABLE ...).
+absl::StatusOr<v1::ReviewResponse> ReviewTaxStep(
+    legacy::SqliteDb& db, legacy::SqliteWriter& writer,
+    const v1::ReviewRequest& request, absl::CivilDay today);
+
+}  // namespace tax
+}  // namespace datarun
+
+#endif  // DATARUN_ADAPTERS_TAX_TAX_REVIEW_H_

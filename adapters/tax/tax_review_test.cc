@@ -1,0 +1,173 @@
+// TaxService::Review over a copy of the shared generated data set.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "adapters/datagen/testing/test_data.h"
+#include "adapters/legacy_store/sqlite_db.h"
+#include "adapters/tax/tax_service.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+
+namespace datarun {
+namespace tax {
+namespace {
+
+const std::string& Demo(const std::string& key) {
+  return datagen::testing::SharedDemoSubjects().at(key);
+}
+
+v1::Value Text(const std::string& s, bool decimal = false) {
+  v1::Value v;
+  if (decimal) {
+    v.set_decimal_value(s);
+  } else {
+    v.set_string_value(s);
+  }
+  return v;
+}
+
+class TaxReviewTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/datarun_tax_review.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    std::filesystem::copy_file(
+        datagen::testing::SharedTestDataDir() + "/tax.db", dir_ + "/tax.db");
+    auto service = TaxService::Open(dir_ + "/tax.db");
+    ASSERT_TRUE(service.ok()) << service.status();
+    service_ = std::move(*service);
+  }
+  void TearDown() override {
+    service_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  v1::ReviewRequest DeedTaxRequest(const std::string& case_id) {
+    v1::ReviewRequest r;
+    r.set_case_id(case_id);
+    r.set_case_type("property_transfer");
+    r.set_step("deed_tax");
+    r.set_idempotency_key(case_id + "/deed_tax");
+    v1::CaseParty* buyer = r.add_parties();
+    buyer->set_role("buyer");
+    buyer->set_subject(Demo("buyer_id"));
+    v1::CaseParty* seller = r.add_parties();
+    seller->set_role("seller");
+    seller->set_subject(Demo("seller_id"));
+    v1::StepMaterial* contract = r.add_materials();
+    contract->set_material("buyer_sale_contract");
+    contract->set_dataset("housing.sale_contract");
+    auto* f = contract->add_records()->mutable_fields();
+    (*f)["contract_no"] = Text(Demo("contract_no"));
+    (*f)["property_unit_no"] = Text(Demo("property_unit_no"));
+    (*f)["price"] = Text(Demo("contract_price"), true);
+    (*f)["area"] = Text(Demo("property_area"), true);
+    (*f)["status"] = Text("已备案");
+    (*f)["buyer_name"] = Text(Demo("buyer_name"));
+    v1::StepMaterial* count = r.add_materials();
+    count->set_material("dwelling_count");
+    (*count->add_records()->mutable_fields())["dwelling_count"].set_int_value(
+        std::stoi(Demo("buyer_dwelling_count")));
+    return r;
+  }
+
+  int64_t Certificates() {
+    auto db = legacy::SqliteDb::Open(dir_ + "/tax.db",
+                                     legacy::SqliteDb::Mode::kReadOnly);
+    int64_t n = -1;
+    EXPECT_TRUE((*db)
+                    ->Query("SELECT count(*) FROM WSZM", {},
+                            [&](const legacy::SqliteRow& row) {
+                              n = row.Int(0);
+                              return absl::OkStatus();
+                            })
+                    .ok());
+    return n;
+  }
+
+  std::string dir_;
+  std::unique_ptr<TaxService> service_;
+};
+
+std::string Field(const v1::Record& r, const std::string& name) {
+  auto it = r.fields().find(name);
+  if (it == r.fields().end()) return "";
+  const v1::Value& v = it->second;
+  return v.has_decimal_value() ? v.decimal_value() : v.string_value();
+}
+
+TEST_F(TaxReviewTest, DemoBuyerPaysTheExpectedDeedTaxOnce) {
+  const int64_t before = Certificates();
+  auto first = service_->Review(DeedTaxRequest("case-demo"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->decision(), v1::REVIEW_DECISION_APPROVE) << first->reason();
+  EXPECT_EQ(Field(first->findings(), "rate"), Demo("expected_deed_tax_rate"));
+  EXPECT_EQ(Field(first->findings(), "tax_due"), Demo("expected_deed_tax"));
+  ASSERT_EQ(first->issued_size(), 1);
+  EXPECT_EQ(first->issued(0).material(), "deed_tax_certificate");
+  ASSERT_EQ(first->issued(0).records_size(), 1);
+  const v1::Record& certificate = first->issued(0).records(0);
+  EXPECT_TRUE(
+      datagen::testing::CheckRecord("tax.payment_certificate", certificate)
+          .ok())
+      << datagen::testing::CheckRecord("tax.payment_certificate", certificate);
+  EXPECT_EQ(Field(certificate, "amount_paid"), Demo("expected_deed_tax"));
+  EXPECT_EQ(Certificates(), before + 1);
+
+  // The same case again (as after a crash before the SDK stored the
+  // answer): the same certificate, nothing written.
+  auto again = service_->Review(DeedTaxRequest("case-demo"));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(*again, *first));
+  EXPECT_EQ(Certificates(), before + 1);
+
+  // The certificate is now served by Fetch as well.
+  v1::FetchRequest fetch;
+  fetch.set_dataset(kPaymentCertificate);
+  fetch.set_subject(Demo("buyer_id"));
+  auto records = service_->Fetch(fetch);
+  ASSERT_TRUE(records.ok()) << records.status();
+  bool found = false;
+  for (const auto& r : *records) {
+    found |= Field(r, "certificate_no") == Field(certificate, "certificate_no");
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(TaxReviewTest, CancelledContractIsRejectedAndNothingWritten) {
+  const int64_t before = Certificates();
+  v1::ReviewRequest r = DeedTaxRequest("case-cancelled");
+  (*r.mutable_materials(0)->mutable_records(0)->mutable_fields())["status"] =
+      Text("已撤销");
+  auto answer = service_->Review(r);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(answer->decision(), v1::REVIEW_DECISION_REJECT);
+  EXPECT_EQ(Certificates(), before);
+}
+
+TEST_F(TaxReviewTest, MissingFieldsAndUnknownStepsAreInvalidArgument) {
+  v1::ReviewRequest r = DeedTaxRequest("case-x");
+  r.mutable_materials(0)->mutable_records(0)->mutable_fields()->erase("price");
+  auto answer = service_->Review(r);
+  EXPECT_EQ(answer.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(answer.status().message().find("price"), std::string::npos)
+      << answer.status();
+  r = DeedTaxRequest("case-y");
+  r.mutable_materials()->RemoveLast();  // no dwelling count
+  answer = service_->Review(r);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(answer->decision(), v1::REVIEW_DECISION_NEEDS_SUPPLEMENT);
+  r.set_step("transfer");
+  EXPECT_EQ(service_->Review(r).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace tax
+}  // namespace datarun

@@ -1,0 +1,220 @@
+// The durable parallel case engine (proto/datarun/v1/case.proto).
+//
+// Submit validates one application against its case type, persists it,
+// pulls the pullable materials (in parallel, as the submitting department
+// under the case type's purpose), then starts every step whose `after` steps
+// are approved and whose materials are present, in parallel, by calling the
+// owning department's review. It joins the reviews, retries technical
+// failures with the same idempotency key ("<case_id>/<step>", plus "/<n>"
+// for the n-th review round after a supplement), and finishes the case.
+// Every transition is committed to the CaseStore before it is acted on; on
+// start the engine resumes every RUNNING or WAITING case, re-sending each
+// durably RUNNING review with its stored key.
+//
+// Threads: review and pull callbacks only queue work; bookkeeping and store
+// writes run on the engine's own threads (CaseExecutor) or on the thread of
+// the public call. Submit, Supplement and Cancel block on a synced store
+// write: call them off gRPC callback threads. Only open cases are kept in
+// memory; finished ones are read from the store.
+//
+// Thread-safe.
+#ifndef DATARUN_EXCHANGE_CASES_CASE_ENGINE_H_
+#define DATARUN_EXCHANGE_CASES_CASE_ENGINE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "datarun/v1/adapter.pb.h"
+#include "datarun/v1/case.pb.h"
+#include "datarun/v1/exchange.pb.h"
+#include "exchange/cases/case_executor.h"
+#include "exchange/cases/case_store.h"
+#include "exchange/cases/case_type_set.h"
+#include "exchange/catalog/catalog.h"
+
+namespace datarun::cases {
+
+class CaseEngine {
+ public:
+  using ReviewDone = std::function<void(absl::StatusOr<v1::ReviewResponse>)>;
+  // Sends one review to `department`'s adapter; `done` runs exactly once,
+  // on any thread, possibly before ReviewFn returns (the engine only queues
+  // work in it).
+  using ReviewFn = std::function<void(const std::string& department,
+                                      const v1::ReviewRequest& request,
+                                      absl::Time deadline, ReviewDone done)>;
+  using QueryDone = std::function<void(absl::StatusOr<v1::QueryResponse>)>;
+  // Runs one query as `consumer` (QueryProcessor::Query).
+  using QueryFn = std::function<void(const std::string& consumer,
+                                     const v1::QueryRequest& request,
+                                     absl::Time deadline, QueryDone done)>;
+  // `department`'s primary local id of `subject`, or "".
+  using LocalIdFn = std::function<absl::StatusOr<std::string>(
+      absl::string_view subject, absl::string_view department)>;
+  // Receives events of a watched case, in order; runs under the case's lock:
+  // must not block nor call the engine.
+  using EventSink = std::function<void(const v1::CaseEvent&)>;
+
+  struct Options {
+    // Not owned; must outlive the engine.
+    const CaseTypeSet* case_types = nullptr;
+    const catalog::Catalog* catalog = nullptr;
+    CaseStore* store = nullptr;
+    ReviewFn review;
+    QueryFn query;
+    // Optional.
+    LocalIdFn local_id;
+    // Departments that may read every case.
+    std::vector<std::string> audit_readers;
+    int threads = 2;
+    // Attempts of one review round on UNAVAILABLE / DEADLINE_EXCEEDED.
+    int max_attempts = 3;
+    // Wait before the second attempt; doubles for each further one.
+    absl::Duration retry_backoff = absl::Milliseconds(200);
+    // Cap on one review call's deadline (a step's SLA may be days).
+    absl::Duration max_review_wait = absl::Seconds(30);
+    absl::Duration pull_deadline = absl::Seconds(10);
+    // Length of one "day" of Material.defer_days (tests shorten it).
+    absl::Duration defer_day = absl::Hours(24);
+  };
+
+  // Validates `options`, then loads every open case from the store and
+  // resumes it (a RESUMED event each). Errors: INVALID_ARGUMENT for a
+  // missing option; store errors; FAILED_PRECONDITION when an open case
+  // names a case type that is no longer configured.
+  static absl::StatusOr<std::unique_ptr<CaseEngine>> Start(Options options);
+
+  CaseEngine(const CaseEngine&) = delete;
+  CaseEngine& operator=(const CaseEngine&) = delete;
+  // Stops the engine's threads. Reviews answered later are dropped (their
+  // cases resume from the store on the next start).
+  ~CaseEngine();
+
+  // Takes one application from `submitter` (its certificate's department).
+  // Returns the persisted case (created=false when request_id was seen).
+  // Errors: see Case.Submit in case.proto; INTERNAL on store failures.
+  absl::StatusOr<v1::SubmitCaseResponse> Submit(
+      const std::string& submitter, const v1::SubmitCaseRequest& request);
+
+  // Returns the case with live metrics. NOT_FOUND; PERMISSION_DENIED when
+  // `caller` may not read it (see CanRead).
+  absl::StatusOr<v1::CaseRecord> Get(const std::string& caller,
+                                     absl::string_view case_id) const;
+
+  // Cases visible to `caller`, newest first, filtered; with per-type
+  // aggregates over the visible cases scanned (at most 10000).
+  absl::StatusOr<v1::ListCasesResponse> List(
+      const std::string& caller, const v1::ListCasesRequest& request) const;
+
+  // Supplies a material (by the submitter). FAILED_PRECONDITION when the
+  // case is finished or does not wait for it; INVALID_ARGUMENT for a
+  // material the case type lacks or an empty reference.
+  absl::StatusOr<v1::CaseRecord> Supplement(
+      const std::string& caller, const v1::SupplementRequest& request);
+
+  // Cancels an open case (by the submitter). FAILED_PRECONDITION when
+  // already finished.
+  absl::StatusOr<v1::CaseRecord> Cancel(const std::string& caller,
+                                        const v1::CancelCaseRequest& request);
+
+  struct WatchStart {
+    // Pass to Unwatch; 0 when the case is finished (no live events follow).
+    uint64_t id = 0;
+  };
+  // Delivers the case's events with sequence > `after` to `sink` (on the
+  // calling thread), then, while the case is open, every new one (on
+  // engine threads) up to and including FINISHED. Errors as Get.
+  absl::StatusOr<WatchStart> Watch(const std::string& caller,
+                                   absl::string_view case_id, uint64_t after,
+                                   EventSink sink);
+  // Stops delivering to watcher `id` of `case_id`; after it returns the sink
+  // is never called again.
+  void Unwatch(absl::string_view case_id, uint64_t id);
+
+  // Number of cases held in memory (open, or finished with reviews still
+  // outstanding). For tests and metrics.
+  int open_cases() const;
+
+ private:
+  struct OpenCase;
+  struct Txn;
+  struct Gate;
+
+  explicit CaseEngine(Options options);
+
+  // -- case_engine.cc
+  absl::Status Resume();
+  std::shared_ptr<OpenCase> Find(absl::string_view case_id) const;
+  absl::StatusOr<v1::CaseRecord> Snapshot(absl::string_view case_id) const;
+  absl::Status CheckRead(const std::string& caller,
+                         const v1::CaseRecord& record) const;
+
+  // -- case_engine_run.cc (each takes the case's lock)
+  void StartPulls(const std::shared_ptr<OpenCase>& c);
+  void OnPullDone(const std::string& case_id, const std::string& material,
+                  absl::StatusOr<v1::QueryResponse> result);
+  void AdvanceNow(const std::string& case_id);
+  void OnReviewDone(const std::string& case_id, const std::string& step,
+                    const std::string& key,
+                    absl::StatusOr<v1::ReviewResponse> result);
+  // Under c.mu: records one review answer; false when there is nothing to
+  // dispatch (stale answer or a failed write).
+  bool ApplyReview(OpenCase& c, Txn& txn, const std::string& step,
+                   const std::string& key,
+                   absl::StatusOr<v1::ReviewResponse> result);
+  void Resend(const std::string& case_id, const std::string& step,
+              const std::string& key);
+  void CheckDeadline(const std::string& case_id);
+
+  // Under c->mu: starts ready steps, marks waiting ones, finishes the case.
+  void Advance(OpenCase& c, Txn& txn) const;
+  void FinishCase(OpenCase& c, Txn& txn, v1::CaseState state,
+                  const std::string& reason) const;
+  v1::CaseEvent* AddEvent(OpenCase& c, Txn& txn, v1::CaseEventKind kind) const;
+  v1::ReviewRequest BuildReview(const OpenCase& c, const v1::Step& step,
+                                const std::string& key) const;
+  // Under c->mu: commits txn, notifies watchers; afterwards (no lock)
+  // Dispatch sends its reviews and schedules its timers.
+  absl::Status CommitLocked(OpenCase& c, Txn& txn) const;
+  void Dispatch(const std::shared_ptr<OpenCase>& c, Txn& txn);
+  void MaybeEvict(const std::string& case_id);
+  int64_t NowMicros() const;
+
+  const Options options_;
+  std::unique_ptr<CaseExecutor> executor_;
+  // Lets late callbacks find out that the engine is gone.
+  std::shared_ptr<Gate> gate_;
+
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<OpenCase>> open_
+      ABSL_GUARDED_BY(mu_);
+  // "<submitter>/<request_id>" being submitted right now.
+  absl::flat_hash_set<std::string> submitting_ ABSL_GUARDED_BY(mu_);
+  std::atomic<uint64_t> next_watch_{1};
+};
+
+// True when `caller` may read `record` (of `type`): its submitter, an audit
+// reader, or a department performing one of the type's steps.
+bool CanRead(const std::string& caller, const v1::CaseRecord& record,
+             const v1::CaseType* type,
+             const std::vector<std::string>& audit_readers);
+
+// Returns the idempotency key of `step`'s review round `round` (1-based).
+std::string ReviewKey(absl::string_view case_id, absl::string_view step,
+                      int round);
+
+}  // namespace datarun::cases
+
+#endif  // DATARUN_EXCHANGE_CASES_CASE_ENGINE_H_

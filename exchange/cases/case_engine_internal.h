@@ -1,0 +1,79 @@
+// Internal to the case engine (case_engine.cc, case_engine_run.cc).
+#ifndef DATARUN_EXCHANGE_CASES_CASE_ENGINE_INTERNAL_H_
+#define DATARUN_EXCHANGE_CASES_CASE_ENGINE_INTERNAL_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "exchange/cases/case_engine.h"
+#include "exchange/identity/subject_id.h"
+
+namespace datarun::cases {
+
+// What one transition of a case writes and then does.
+struct CaseEngine::Txn {
+  CaseStore::Change change;
+  struct Send {
+    std::string department;
+    v1::ReviewRequest request;
+    absl::Time deadline;
+  };
+  std::vector<Send> sends;
+  // Times at which the case's deferred-material deadlines are checked.
+  std::vector<absl::Time> deadline_checks;
+  // Review retries: when, step, idempotency key.
+  struct Retry {
+    absl::Time when;
+    std::string step;
+    std::string key;
+  };
+  std::vector<Retry> retries;
+};
+
+// One case held in memory. Every field is guarded by `mu`.
+struct CaseEngine::OpenCase {
+  absl::Mutex mu;
+  const v1::CaseType* type = nullptr;
+  v1::CaseRecord record;
+  // Material data handed to reviews (pulled records, uploads, issued
+  // documents), by material id.
+  std::map<std::string, v1::StepMaterial> materials;
+  // Step id -> idempotency key of its latest review round.
+  std::map<std::string, std::string> keys;
+  // Party role -> kind of its subject.
+  absl::flat_hash_map<std::string, identity::SubjectKind> kinds;
+  // Pulls not yet answered; no step starts before they all are. Their
+  // results gather in `pull_txn`, committed when the last one arrives.
+  int pending_pulls = 0;
+  Txn pull_txn;
+  // Review calls in flight (the case stays in memory until they return).
+  int outstanding = 0;
+  std::map<uint64_t, EventSink> watchers;
+};
+
+// Late callbacks hold this; `engine` is null once the engine is gone.
+struct CaseEngine::Gate {
+  absl::Mutex mu;
+  CaseEngine* engine ABSL_GUARDED_BY(mu) = nullptr;
+};
+
+bool IsOpenState(v1::CaseState state);
+
+// Whether `material` applies to a party of `kind` (its scope).
+bool MaterialApplies(const v1::Material& material, identity::SubjectKind kind);
+
+// The material record of `id` in `record`, added when missing.
+v1::MaterialRecord* MaterialRecordOf(v1::CaseRecord* record,
+                                     absl::string_view id);
+
+// Whether the material record says the material is available to reviews.
+bool IsPresentSource(absl::string_view source);
+
+}  // namespace datarun::cases
+
+#endif  // DATARUN_EXCHANGE_CASES_CASE_ENGINE_INTERNAL_H_

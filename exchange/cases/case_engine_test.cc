@@ -1,0 +1,471 @@
+#include "exchange/cases/case_engine.h"
+
+#include <stdlib.h>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "exchange/cases/case_metrics.h"
+#include "exchange/policy/policy_engine.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace datarun::cases {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A valid 18-digit resident identity number from 17 digits.
+std::string ResidentId(const std::string& first17) {
+  static const int kWeights[] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                 3, 7, 9,  10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
+  return first17 + "10X98765432"[sum % 11];
+}
+
+const std::string kSeller = ResidentId("11010519700101001");
+const std::string kBuyer = ResidentId("11010519800202002");
+
+// Reviews the test answers by hand.
+class FakeReviews {
+ public:
+  struct Call {
+    std::string department;
+    v1::ReviewRequest request;
+    CaseEngine::ReviewDone done;
+  };
+
+  CaseEngine::ReviewFn Fn() {
+    return
+        [this](const std::string& department, const v1::ReviewRequest& request,
+               absl::Time, CaseEngine::ReviewDone done) {
+          absl::MutexLock lock(&mu_);
+          pending_.push_back({department, request, std::move(done)});
+          all_.push_back(request);
+        };
+  }
+
+  // Waits until `n` calls are pending; returns false after 10 s.
+  bool WaitPending(size_t n) {
+    absl::MutexLock lock(&mu_);
+    auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return pending_.size() >= n;
+    };
+    return mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(10));
+  }
+
+  // Removes and returns the pending call of `step` (fails if none).
+  Call Take(const std::string& step) {
+    absl::MutexLock lock(&mu_);
+    for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+      if (it->request.step() == step) {
+        Call call = std::move(*it);
+        pending_.erase(it);
+        return call;
+      }
+    }
+    ADD_FAILURE() << "no pending review of " << step;
+    return {};
+  }
+
+  void Clear() {
+    absl::MutexLock lock(&mu_);
+    pending_.clear();
+  }
+
+  std::vector<v1::ReviewRequest> all() {
+    absl::MutexLock lock(&mu_);
+    return all_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::deque<Call> pending_ ABSL_GUARDED_BY(mu_);
+  std::vector<v1::ReviewRequest> all_ ABSL_GUARDED_BY(mu_);
+};
+
+v1::ReviewResponse Approve(const std::string& issued = "") {
+  v1::ReviewResponse response;
+  response.set_decision(v1::REVIEW_DECISION_APPROVE);
+  if (!issued.empty()) {
+    v1::StepMaterial* m = response.add_issued();
+    m->set_material(issued);
+    m->set_reference(absl::StrCat(issued, "-001"));
+  }
+  return response;
+}
+
+class CaseEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/case_engine_test.XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    dir_ = dir;
+    auto catalog = catalog::Catalog::LoadFile("deploy/local/catalog.textproto");
+    ASSERT_TRUE(catalog.ok()) << catalog.status();
+    catalog_ = *std::move(catalog);
+    auto policy = policy::PolicyEngine::LoadFile(
+        "deploy/local/policy.textproto", *catalog_);
+    ASSERT_TRUE(policy.ok()) << policy.status();
+    policy_ = *std::move(policy);
+    auto types = CaseTypeSet::LoadFile("deploy/local/case_types.textproto",
+                                       *catalog_, policy_->proto());
+    ASSERT_TRUE(types.ok()) << types.status();
+    types_ = *std::move(types);
+    OpenEngine();
+  }
+
+  void TearDown() override {
+    engine_.reset();
+    store_.reset();
+    std::system(absl::StrCat("rm -rf ", dir_).c_str());
+  }
+
+  void OpenEngine() {
+    engine_.reset();
+    store_.reset();
+    auto store = CaseStore::Open({dir_ + "/cases", true});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    CaseEngine::Options options;
+    options.case_types = types_.get();
+    options.catalog = catalog_.get();
+    options.store = store_.get();
+    options.review = reviews_.Fn();
+    options.query = [](const std::string&, const v1::QueryRequest& request,
+                       absl::Time, CaseEngine::QueryDone done) {
+      v1::QueryResponse response;
+      (*response.add_records()->mutable_fields())["dataset"].set_string_value(
+          request.dataset());
+      done(response);
+    };
+    options.retry_backoff = absl::Milliseconds(1);
+    options.defer_day = defer_day_;
+    auto engine = CaseEngine::Start(options);
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = *std::move(engine);
+  }
+
+  v1::SubmitCaseRequest PropertyTransfer(const std::string& request_id) {
+    v1::SubmitCaseRequest request;
+    request.set_case_type("property_transfer");
+    request.set_request_id(request_id);
+    auto* p = request.add_parties();
+    p->set_role("seller");
+    p->set_subject(kSeller);
+    p = request.add_parties();
+    p->set_role("buyer");
+    p->set_subject(kBuyer);
+    auto* u = request.add_uploaded();
+    u->set_material("seller_application");
+    u->set_reference("ESIGN-1");
+    u = request.add_uploaded();
+    u->set_material("buyer_application");
+    u->set_reference("ESIGN-2");
+    return request;
+  }
+
+  v1::SubmitCaseRequest Relocation(const std::string& request_id) {
+    v1::SubmitCaseRequest request;
+    request.set_case_type("household_relocation");
+    request.set_request_id(request_id);
+    auto* p = request.add_parties();
+    p->set_role("applicant");
+    p->set_subject(kBuyer);
+    auto* u = request.add_uploaded();
+    u->set_material("relocation_application");
+    u->set_reference("FORM-1");
+    request.add_deferred("marriage_status");
+    return request;
+  }
+
+  std::string Submit(const v1::SubmitCaseRequest& request) {
+    auto response = engine_->Submit("servicehall", request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? response->case_().case_id() : "";
+  }
+
+  // Waits until the case reaches `state`; returns the record.
+  v1::CaseRecord WaitState(const std::string& id, v1::CaseState state) {
+    absl::Time end = absl::Now() + absl::Seconds(10);
+    absl::StatusOr<v1::CaseRecord> record;
+    while (absl::Now() < end) {
+      record = engine_->Get("servicehall", id);
+      if (record.ok() && record->state() == state) return *record;
+      absl::SleepFor(absl::Milliseconds(2));
+    }
+    ADD_FAILURE() << "case " << id << " never reached "
+                  << v1::CaseState_Name(state) << ": "
+                  << (record.ok() ? record->DebugString()
+                                  : record.status().ToString());
+    return record.ok() ? *record : v1::CaseRecord();
+  }
+
+  static const v1::StepRecord& StepOf(const v1::CaseRecord& record,
+                                      const std::string& step) {
+    for (const v1::StepRecord& s : record.steps()) {
+      if (s.step() == step) return s;
+    }
+    static v1::StepRecord none;
+    return none;
+  }
+
+  std::string dir_;
+  absl::Duration defer_day_ = absl::Hours(24);
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<policy::PolicyEngine> policy_;
+  std::unique_ptr<CaseTypeSet> types_;
+  FakeReviews reviews_;
+  std::unique_ptr<CaseStore> store_;
+  std::unique_ptr<CaseEngine> engine_;
+};
+
+TEST_F(CaseEngineTest, StartsReviewsInParallelJoinsThenTransfers) {
+  const std::string id = Submit(PropertyTransfer("r1"));
+  ASSERT_TRUE(reviews_.WaitPending(3));
+  v1::CaseRecord record = engine_->Get("servicehall", id).value();
+  EXPECT_EQ(StepOf(record, "contract_review").state(), v1::STEP_STATE_RUNNING);
+  EXPECT_EQ(StepOf(record, "deed_tax").state(), v1::STEP_STATE_RUNNING);
+  EXPECT_EQ(StepOf(record, "title_review").state(), v1::STEP_STATE_RUNNING);
+  EXPECT_EQ(StepOf(record, "transfer").state(), v1::STEP_STATE_PENDING);
+
+  FakeReviews::Call tax = reviews_.Take("deed_tax");
+  EXPECT_EQ(tax.department, "tax");
+  EXPECT_EQ(tax.request.idempotency_key(), id + "/deed_tax");
+  EXPECT_EQ(tax.request.materials_size(), 4);
+  tax.done(Approve("deed_tax_certificate"));
+  reviews_.Take("contract_review").done(Approve());
+  // The transfer waits for the third review.
+  absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_EQ(StepOf(engine_->Get("servicehall", id).value(), "transfer").state(),
+            v1::STEP_STATE_PENDING);
+  reviews_.Take("title_review").done(Approve());
+  ASSERT_TRUE(reviews_.WaitPending(1));
+  FakeReviews::Call transfer = reviews_.Take("transfer");
+  EXPECT_EQ(transfer.department, "land");
+  ASSERT_EQ(transfer.request.issued_before_size(), 1);
+  EXPECT_EQ(transfer.request.issued_before(0).material(),
+            "deed_tax_certificate");
+  transfer.done(Approve("new_title"));
+  record = WaitState(id, v1::CASE_STATE_COMPLETED);
+  EXPECT_EQ(record.metrics().trips(), 1);  // the signed applications
+  EXPECT_GT(record.metrics().materials_pulled(), 5);
+  EXPECT_EQ(record.metrics().materials_uploaded(), 2);
+  // Evicted from memory once finished (right after the commit).
+  for (int i = 0; i < 1000 && engine_->open_cases() > 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(engine_->open_cases(), 0);
+  // Readers: submitter, step departments; others are refused.
+  EXPECT_TRUE(engine_->Get("land", id).ok());
+  EXPECT_EQ(engine_->Get("market", id).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(CaseEngineTest, RejectFinishesCaseAndSkipsTransfer) {
+  const std::string id = Submit(PropertyTransfer("r1"));
+  ASSERT_TRUE(reviews_.WaitPending(3));
+  v1::ReviewResponse reject;
+  reject.set_decision(v1::REVIEW_DECISION_REJECT);
+  reject.set_reason("the unit is seized");
+  reviews_.Take("contract_review").done(reject);
+  v1::CaseRecord record = WaitState(id, v1::CASE_STATE_REJECTED);
+  EXPECT_THAT(record.reason(), HasSubstr("the unit is seized"));
+  EXPECT_THAT(record.reason(), HasSubstr("contract_review"));
+  EXPECT_EQ(StepOf(record, "transfer").state(), v1::STEP_STATE_SKIPPED);
+  // Late answers are recorded, not acted on.
+  reviews_.Take("deed_tax").done(Approve("deed_tax_certificate"));
+  reviews_.Take("title_review").done(Approve());
+  absl::SleepFor(absl::Milliseconds(20));
+  record = engine_->Get("servicehall", id).value();
+  EXPECT_EQ(record.state(), v1::CASE_STATE_REJECTED);
+  EXPECT_EQ(StepOf(record, "deed_tax").state(), v1::STEP_STATE_APPROVED);
+}
+
+TEST_F(CaseEngineTest, RetriesWithTheSameKey) {
+  const std::string id = Submit(PropertyTransfer("r1"));
+  ASSERT_TRUE(reviews_.WaitPending(3));
+  reviews_.Take("deed_tax").done(absl::UnavailableError("tax is down"));
+  ASSERT_TRUE(reviews_.WaitPending(3));
+  FakeReviews::Call again = reviews_.Take("deed_tax");
+  EXPECT_EQ(again.request.idempotency_key(), id + "/deed_tax");
+  EXPECT_EQ(
+      StepOf(engine_->Get("servicehall", id).value(), "deed_tax").attempts(),
+      2);
+  again.done(absl::DeadlineExceededError("slow"));
+  ASSERT_TRUE(reviews_.WaitPending(3));
+  reviews_.Take("deed_tax").done(absl::UnavailableError("still down"));
+  v1::CaseRecord record = WaitState(id, v1::CASE_STATE_FAILED);
+  EXPECT_THAT(record.reason(), HasSubstr("failed after 3 attempt(s)"));
+}
+
+TEST_F(CaseEngineTest, DeferredMaterialWaitsThenSupplementContinues) {
+  const std::string id = Submit(Relocation("r1"));
+  ASSERT_TRUE(reviews_.WaitPending(1));
+  reviews_.Take("dwelling_review").done(Approve());
+  v1::CaseRecord record = WaitState(id, v1::CASE_STATE_WAITING);
+  EXPECT_EQ(StepOf(record, "relocation").state(), v1::STEP_STATE_WAITING);
+  EXPECT_THAT(StepOf(record, "relocation").reason(),
+              HasSubstr("marriage_status"));
+  EXPECT_EQ(record.metrics().trips(), 1);
+
+  v1::SupplementRequest supplement;
+  supplement.set_case_id(id);
+  supplement.mutable_material()->set_material("relocation_application");
+  supplement.mutable_material()->set_reference("X");
+  EXPECT_EQ(engine_->Supplement("servicehall", supplement).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  supplement.mutable_material()->set_material("marriage_status");
+  supplement.mutable_material()->set_reference("SCAN-7");
+  EXPECT_EQ(engine_->Supplement("land", supplement).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(engine_->Supplement("servicehall", supplement).ok());
+  ASSERT_TRUE(reviews_.WaitPending(1));
+  FakeReviews::Call relocation = reviews_.Take("relocation");
+  bool has = false;
+  for (const auto& m : relocation.request.materials()) {
+    has =
+        has || (m.material() == "marriage_status" && m.reference() == "SCAN-7");
+  }
+  EXPECT_TRUE(has);
+  relocation.done(Approve());
+  WaitState(id, v1::CASE_STATE_COMPLETED);
+}
+
+TEST_F(CaseEngineTest, ExpiredDeferralFailsTheCase) {
+  defer_day_ = absl::Milliseconds(2);
+  OpenEngine();
+  const std::string id = Submit(Relocation("r1"));
+  v1::CaseRecord record = WaitState(id, v1::CASE_STATE_FAILED);
+  EXPECT_THAT(record.reason(),
+              HasSubstr("deferred material 'marriage_status'"));
+  EXPECT_THAT(record.reason(), HasSubstr("not supplied by its deadline"));
+}
+
+TEST_F(CaseEngineTest, SubmitIsIdempotentAndValidates) {
+  auto first = engine_->Submit("servicehall", PropertyTransfer("same"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->created());
+  auto second = engine_->Submit("servicehall", PropertyTransfer("same"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(second->created());
+  EXPECT_EQ(first->case_().case_id(), second->case_().case_id());
+
+  v1::SubmitCaseRequest bad = PropertyTransfer("b1");
+  bad.mutable_uploaded()->RemoveLast();
+  auto missing = engine_->Submit("servicehall", bad);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(missing.status().message(), HasSubstr("buyer_application"));
+  bad = PropertyTransfer("b2");
+  bad.mutable_parties(0)->set_subject("110105197001010010");
+  EXPECT_EQ(engine_->Submit("servicehall", bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  bad = PropertyTransfer("b3");
+  bad.add_deferred("title_certificate");
+  EXPECT_EQ(engine_->Submit("servicehall", bad).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  bad.set_case_type("nope");
+  EXPECT_EQ(engine_->Submit("servicehall", bad).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(CaseEngineTest, ResumesRunningStepsWithTheSameKeys) {
+  const std::string id = Submit(PropertyTransfer("r1"));
+  ASSERT_TRUE(reviews_.WaitPending(3));
+  reviews_.Take("title_review").done(Approve());
+  WaitState(id, v1::CASE_STATE_RUNNING);
+  absl::SleepFor(absl::Milliseconds(20));
+  // "Crash": the engine goes away with two reviews unanswered.
+  FakeReviews::Call lost = reviews_.Take("deed_tax");
+  reviews_.Clear();
+  OpenEngine();
+  lost.done(Approve("deed_tax_certificate"));  // dropped: old engine
+  ASSERT_TRUE(reviews_.WaitPending(2));
+  FakeReviews::Call tax = reviews_.Take("deed_tax");
+  EXPECT_EQ(tax.request.idempotency_key(), id + "/deed_tax");
+  FakeReviews::Call contract = reviews_.Take("contract_review");
+  EXPECT_EQ(contract.request.idempotency_key(), id + "/contract_review");
+  tax.done(Approve("deed_tax_certificate"));
+  contract.done(Approve());
+  ASSERT_TRUE(reviews_.WaitPending(1));
+  reviews_.Take("transfer").done(Approve());
+  WaitState(id, v1::CASE_STATE_COMPLETED);
+  // title_review was not sent again: it had finished before the crash.
+  int title_reviews = 0;
+  for (const auto& r : reviews_.all()) {
+    title_reviews += r.step() == "title_review";
+  }
+  EXPECT_EQ(title_reviews, 1);
+  auto events = store_->Events(id, 0).value();
+  int resumed = 0, finished = 0;
+  for (const auto& e : events) {
+    resumed += e.kind() == v1::CASE_EVENT_KIND_RESUMED;
+    finished += e.kind() == v1::CASE_EVENT_KIND_FINISHED;
+  }
+  EXPECT_EQ(resumed, 1);
+  EXPECT_EQ(finished, 1);
+}
+
+TEST_F(CaseEngineTest, WatchDeliversPastAndLiveEventsUntilFinished) {
+  const std::string id = Submit(Relocation("w1"));
+  absl::Mutex mu;
+  std::vector<v1::CaseEvent> seen;
+  auto start =
+      engine_->Watch("servicehall", id, 0, [&](const v1::CaseEvent& e) {
+        absl::MutexLock lock(&mu);
+        seen.push_back(e);
+      });
+  ASSERT_TRUE(start.ok());
+  ASSERT_TRUE(reviews_.WaitPending(1));
+  v1::CancelCaseRequest cancel;
+  cancel.set_case_id(id);
+  ASSERT_TRUE(engine_->Cancel("servicehall", cancel).ok());
+  EXPECT_EQ(engine_->Cancel("servicehall", cancel).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  absl::MutexLock lock(&mu);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.front().kind(), v1::CASE_EVENT_KIND_SUBMITTED);
+  EXPECT_EQ(seen.back().kind(), v1::CASE_EVENT_KIND_FINISHED);
+  EXPECT_EQ(seen.back().case_state(), v1::CASE_STATE_CANCELLED);
+  for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].sequence(), i + 1);
+}
+
+TEST(CaseMetricsTest, CriticalPathVersusSerialSum) {
+  v1::CaseType type;
+  type.set_id("t");
+  type.add_steps()->set_id("a");
+  type.add_steps()->set_id("b");
+  v1::Step* c = type.add_steps();
+  c->set_id("c");
+  c->add_after("a");
+  c->add_after("b");
+  v1::CaseRecord record;
+  record.set_case_type("t");
+  record.set_submitted_at_micros(1000000);
+  auto add = [&](const char* id, int64_t start_ms, int64_t end_ms) {
+    v1::StepRecord* s = record.add_steps();
+    s->set_step(id);
+    s->set_started_at_micros(1000000 + start_ms * 1000);
+    s->set_finished_at_micros(1000000 + end_ms * 1000);
+  };
+  add("a", 0, 100);
+  add("b", 0, 300);
+  add("c", 300, 400);
+  record.set_finished_at_micros(1000000 + 401 * 1000);
+  v1::CaseMetrics m = ComputeMetrics(type, record, 0);
+  EXPECT_EQ(m.serial_sum_ms(), 500);
+  EXPECT_EQ(m.critical_path_ms(), 400);
+  EXPECT_EQ(m.elapsed_ms(), 401);
+  EXPECT_EQ(m.trips(), 0);
+  record.add_materials()->set_source("deferred");
+  EXPECT_EQ(ComputeMetrics(type, record, 0).trips(), 1);
+}
+
+}  // namespace
+}  // namespace datarun::cases

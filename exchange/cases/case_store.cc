@@ -1,0 +1,240 @@
+#include "exchange/cases/case_store.h"
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/file_util.h"
+#include "common/rocksdb_status.h"
+#include "common/status_macros.h"
+#include "rocksdb/write_batch.h"
+
+namespace datarun::cases {
+namespace {
+
+bool IsOpen(v1::CaseState state) {
+  return state == v1::CASE_STATE_RUNNING || state == v1::CASE_STATE_WAITING;
+}
+
+std::string CaseKey(absl::string_view id) { return absl::StrCat("c/", id); }
+std::string OpenKey(absl::string_view id) { return absl::StrCat("o/", id); }
+std::string EventPrefix(absl::string_view id) {
+  return absl::StrCat("e/", id, "/");
+}
+std::string EventKey(absl::string_view id, uint64_t sequence) {
+  return absl::StrCat(EventPrefix(id), absl::StrFormat("%016x", sequence));
+}
+std::string MaterialPrefix(absl::string_view id) {
+  return absl::StrCat("m/", id, "/");
+}
+std::string StepKeyPrefix(absl::string_view id) {
+  return absl::StrCat("k/", id, "/");
+}
+// Newest first: the time is stored inverted.
+std::string TimeKey(const v1::CaseRecord& record) {
+  return absl::StrCat(
+      "t/",
+      absl::StrFormat("%016x", UINT64_MAX - static_cast<uint64_t>(
+                                                record.submitted_at_micros())),
+      "/", record.case_id());
+}
+
+// Visits every key under `prefix`.
+absl::Status ScanPrefix(
+    rocksdb::DB* db, absl::string_view prefix,
+    const std::function<bool(absl::string_view key, absl::string_view value)>&
+        visit) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid();
+       it->Next()) {
+    absl::string_view key(it->key().data(), it->key().size());
+    if (!absl::StartsWith(key, prefix)) break;
+    if (!visit(key, absl::string_view(it->value().data(), it->value().size())))
+      break;
+  }
+  return FromRocksStatus(it->status(), "case store scan");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(Options options) {
+  RETURN_IF_ERROR(MakeDirs(options.path));
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  rocksdb::DB* db = nullptr;
+  RETURN_IF_ERROR(
+      FromRocksStatus(rocksdb::DB::Open(db_options, options.path, &db),
+                      absl::StrCat("case store ", options.path)));
+  std::unique_ptr<CaseStore> store(new CaseStore);
+  store->options_ = std::move(options);
+  store->db_.reset(db);
+  return store;
+}
+
+absl::Status CaseStore::Commit(const Change& change) {
+  const v1::CaseRecord& record = *change.record;
+  const std::string& id = record.case_id();
+  rocksdb::WriteBatch batch;
+  batch.Put(CaseKey(id), record.SerializeAsString());
+  if (change.previous_state == v1::CASE_STATE_UNSPECIFIED) {
+    batch.Put(TimeKey(record), "");
+    if (!change.request_key.empty()) {
+      batch.Put(absl::StrCat("r/", change.request_key), id);
+    }
+  }
+  if (IsOpen(record.state())) {
+    if (!IsOpen(change.previous_state)) batch.Put(OpenKey(id), "");
+  } else if (IsOpen(change.previous_state)) {
+    batch.Delete(OpenKey(id));
+  }
+  for (const v1::CaseEvent& event : change.events) {
+    batch.Put(EventKey(id, event.sequence()), event.SerializeAsString());
+  }
+  for (const v1::StepMaterial& material : change.materials) {
+    batch.Put(absl::StrCat(MaterialPrefix(id), material.material()),
+              material.SerializeAsString());
+  }
+  for (const auto& [step, key] : change.step_keys) {
+    batch.Put(absl::StrCat(StepKeyPrefix(id), step), key);
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  return FromRocksStatus(db_->Write(write_options, &batch),
+                         absl::StrCat("case store write of case ", id));
+}
+
+absl::StatusOr<v1::CaseRecord> CaseStore::Get(absl::string_view case_id) const {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), CaseKey(case_id), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("unknown case '", case_id, "'"));
+  }
+  RETURN_IF_ERROR(FromRocksStatus(s, "case store read"));
+  v1::CaseRecord record;
+  if (!record.ParseFromString(value)) {
+    return absl::DataLossError(
+        absl::StrCat("case store: record of case '", case_id,
+                     "' does not parse as datarun.v1.CaseRecord"));
+  }
+  return record;
+}
+
+absl::StatusOr<absl::optional<std::string>> CaseStore::FindRequest(
+    absl::string_view request_key) const {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), absl::StrCat("r/", request_key), &value);
+  if (s.IsNotFound()) return absl::optional<std::string>();
+  RETURN_IF_ERROR(FromRocksStatus(s, "case store request index"));
+  return absl::optional<std::string>(std::move(value));
+}
+
+absl::StatusOr<std::vector<v1::StepMaterial>> CaseStore::Materials(
+    absl::string_view case_id) const {
+  std::vector<v1::StepMaterial> out;
+  bool bad = false;
+  RETURN_IF_ERROR(ScanPrefix(db_.get(), MaterialPrefix(case_id),
+                             [&](absl::string_view, absl::string_view value) {
+                               out.emplace_back();
+                               bad = !out.back().ParseFromArray(
+                                   value.data(),
+                                   static_cast<int>(value.size()));
+                               return !bad;
+                             }));
+  if (bad) {
+    return absl::DataLossError(absl::StrCat("case store: a material of case '",
+                                            case_id, "' does not parse"));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+CaseStore::StepKeys(absl::string_view case_id) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  const std::string prefix = StepKeyPrefix(case_id);
+  RETURN_IF_ERROR(ScanPrefix(
+      db_.get(), prefix, [&](absl::string_view key, absl::string_view value) {
+        out.emplace_back(std::string(key.substr(prefix.size())),
+                         std::string(value));
+        return true;
+      }));
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::CaseEvent>> CaseStore::Events(
+    absl::string_view case_id, uint64_t after) const {
+  std::vector<v1::CaseEvent> out;
+  bool bad = false;
+  const std::string prefix = EventPrefix(case_id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(EventKey(case_id, after + 1)); it->Valid(); it->Next()) {
+    if (!it->key().starts_with(prefix)) break;
+    v1::CaseEvent event;
+    if (!event.ParseFromArray(it->value().data(),
+                              static_cast<int>(it->value().size()))) {
+      bad = true;
+      break;
+    }
+    out.push_back(std::move(event));
+  }
+  RETURN_IF_ERROR(FromRocksStatus(it->status(), "case store events"));
+  if (bad) {
+    return absl::DataLossError(absl::StrCat("case store: an event of case '",
+                                            case_id, "' does not parse"));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::CaseRecord>> CaseStore::OpenCases() const {
+  std::vector<std::string> ids;
+  RETURN_IF_ERROR(ScanPrefix(db_.get(), "o/",
+                             [&](absl::string_view key, absl::string_view) {
+                               ids.emplace_back(key.substr(2));
+                               return true;
+                             }));
+  std::vector<v1::CaseRecord> out;
+  for (const std::string& id : ids) {
+    ASSIGN_OR_RETURN(v1::CaseRecord record, Get(id));
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> CaseStore::ScanNewestFirst(
+    absl::string_view token, int64_t limit,
+    const std::function<bool(const v1::CaseRecord&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
+  if (token.empty()) {
+    it->Seek("t/");
+  } else {
+    const std::string start(token);
+    it->Seek(start);
+    if (it->Valid() && it->key() == rocksdb::Slice(start)) it->Next();
+  }
+  int64_t visited = 0;
+  std::string last;
+  for (; it->Valid(); it->Next()) {
+    if (!it->key().starts_with("t/")) return std::string();
+    absl::string_view key(it->key().data(), it->key().size());
+    size_t slash = key.rfind('/');
+    absl::StatusOr<v1::CaseRecord> record = Get(key.substr(slash + 1));
+    if (!record.ok()) return record.status();
+    last = std::string(key);
+    ++visited;
+    if (!visit(*record)) return last;
+    if (limit > 0 && visited >= limit) {
+      it->Next();
+      bool more = it->Valid() && it->key().starts_with("t/");
+      return more ? last : std::string();
+    }
+  }
+  RETURN_IF_ERROR(FromRocksStatus(it->status(), "case store list"));
+  return std::string();
+}
+
+}  // namespace datarun::cases

@@ -1,0 +1,102 @@
+// Durable storage of cases (docs/case-store-format.md): one RocksDB database
+// holding each case's record (with its steps and material list), the
+// materials handed to reviews, the per-case event sequence, the idempotency
+// key of every started step, and indexes by submission request id, by open
+// state (for resume) and by submission time (for List).
+//
+// Every change of a case is one atomic WriteBatch (fsync'ed when
+// Options::sync): the record, its new events, new materials and the index
+// updates land together or not at all.
+//
+// Thread-safe: any number of readers and writers. Callers serialise the
+// writes of one case (the engine holds the case's mutex).
+#ifndef DATARUN_EXCHANGE_CASES_CASE_STORE_H_
+#define DATARUN_EXCHANGE_CASES_CASE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/optional.h"
+#include "datarun/v1/adapter.pb.h"
+#include "datarun/v1/case.pb.h"
+#include "rocksdb/db.h"
+
+namespace datarun::cases {
+
+class CaseStore {
+ public:
+  struct Options {
+    // Directory of the database; created when missing.
+    std::string path;
+    // fsync every commit (turn off only in benchmarks of the engine's CPU).
+    bool sync = true;
+  };
+
+  // One atomic change of a case.
+  struct Change {
+    // The case as it stands after the change (required).
+    const v1::CaseRecord* record = nullptr;
+    // State of the case before the change (UNSPECIFIED for a new case).
+    v1::CaseState previous_state = v1::CASE_STATE_UNSPECIFIED;
+    // Events appended by the change, in sequence order.
+    std::vector<v1::CaseEvent> events;
+    // Materials (pulled records, uploads, issued documents) to keep for the
+    // reviews, keyed by material id; a later one replaces an earlier one.
+    std::vector<v1::StepMaterial> materials;
+    // Started steps: step id -> idempotency key of its review.
+    std::vector<std::pair<std::string, std::string>> step_keys;
+    // For a new case: "<submitter>/<request_id>" to index.
+    std::string request_key;
+  };
+
+  // Opens (creating) the database at options.path. Errors: INTERNAL /
+  // DATA_LOSS from RocksDB, naming the path.
+  static absl::StatusOr<std::unique_ptr<CaseStore>> Open(Options options);
+
+  // Writes `change` atomically. Errors: INTERNAL from RocksDB.
+  absl::Status Commit(const Change& change);
+
+  // Returns the case `case_id`; NOT_FOUND "unknown case 'x'".
+  absl::StatusOr<v1::CaseRecord> Get(absl::string_view case_id) const;
+
+  // Returns the case id submitted under `request_key`, or nullopt.
+  absl::StatusOr<absl::optional<std::string>> FindRequest(
+      absl::string_view request_key) const;
+
+  // Returns the materials kept for `case_id`, in material id order.
+  absl::StatusOr<std::vector<v1::StepMaterial>> Materials(
+      absl::string_view case_id) const;
+
+  // Returns the step idempotency keys of `case_id` (step id -> key).
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> StepKeys(
+      absl::string_view case_id) const;
+
+  // Returns the events of `case_id` with sequence > `after`, in order.
+  absl::StatusOr<std::vector<v1::CaseEvent>> Events(absl::string_view case_id,
+                                                    uint64_t after) const;
+
+  // Returns every case in state RUNNING or WAITING.
+  absl::StatusOr<std::vector<v1::CaseRecord>> OpenCases() const;
+
+  // Visits cases newest first, starting after the position `token` (empty:
+  // the newest), until `visit` returns false or `limit` cases were visited
+  // (0: no limit). Returns the position of the last visited case (a page
+  // token), or "" when the end was reached.
+  absl::StatusOr<std::string> ScanNewestFirst(
+      absl::string_view token, int64_t limit,
+      const std::function<bool(const v1::CaseRecord&)>& visit) const;
+
+ private:
+  CaseStore() = default;
+
+  Options options_;
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+}  // namespace datarun::cases
+
+#endif  // DATARUN_EXCHANGE_CASES_CASE_STORE_H_
