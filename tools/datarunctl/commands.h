@@ -32,6 +32,12 @@ struct CommandContext {
   int limit = 100;
   // intake
   std::string party;
+  // case
+  std::vector<std::string> case_parties;
+  std::vector<std::string> case_uploads;
+  std::vector<std::string> case_deferred;
+  std::string case_type;
+  bool case_wait = false;
 };
 
 // Sets the call's deadline to the connection's timeout from now.
@@ -65,6 +71,12 @@ int RunIdentityCommand(const std::vector<std::string>& args,
 int RunIntakeCommand(const std::vector<std::string>& args,
                      CommandContext& context, std::ostream& out,
                      std::ostream& err);
+
+// case submit|status|watch|supplement|cancel|list ...
+// Exit code 3: the case ended other than COMPLETED.
+int RunCaseCommand(const std::vector<std::string>& args,
+                   CommandContext& context, std::ostream& out,
+                   std::ostream& err);
 
 }  // namespace datarun::ctl
 

@@ -61,6 +61,15 @@ ABSL_FLAG(bool, primary, false,
           "identity link: the department's preferred key for the subject.");
 ABSL_FLAG(std::vector<std::string>, departments, {},
           "identity resolve: only these departments' identifiers.");
+ABSL_FLAG(std::vector<std::string>, parties, {},
+          "case submit: role=subject pairs, e.g. seller=<id>,buyer=<id>.");
+ABSL_FLAG(std::vector<std::string>, uploads, {},
+          "case submit: material=reference pairs the applicant provides.");
+ABSL_FLAG(std::vector<std::string>, deferred, {},
+          "case submit: deferrable materials supplied later.");
+ABSL_FLAG(std::string, case_type, "", "case list: only this case type.");
+ABSL_FLAG(bool, wait, false,
+          "case submit: follow the case to its end and print its timeline.");
 ABSL_FLAG(std::string, party, "",
           "intake: party role (default: the applicant, the first party).");
 
@@ -85,7 +94,9 @@ constexpr char kUsage[] =
     "                                      the identity registry (see "
     "datarunctl identity)\n"
     "  intake <case-type> <subject> [--party=ROLE]  which materials are "
-    "already held\n";
+    "already held\n"
+    "  case submit|status|watch|supplement|cancel|list ...  cases (see "
+    "datarunctl case)\n";
 
 }  // namespace
 
@@ -125,6 +136,11 @@ int main(int argc, char** argv) {
   context.departments = absl::GetFlag(FLAGS_departments);
   context.limit = absl::GetFlag(FLAGS_limit);
   context.party = absl::GetFlag(FLAGS_party);
+  context.case_parties = absl::GetFlag(FLAGS_parties);
+  context.case_uploads = absl::GetFlag(FLAGS_uploads);
+  context.case_deferred = absl::GetFlag(FLAGS_deferred);
+  context.case_type = absl::GetFlag(FLAGS_case_type);
+  context.case_wait = absl::GetFlag(FLAGS_wait);
 
   const std::string command = args[0];
   args.erase(args.begin());
@@ -141,6 +157,13 @@ int main(int argc, char** argv) {
   if (command == "identity") {
     return datarun::ctl::RunIdentityCommand(args, context, std::cout,
                                             std::cerr);
+  }
+  if (command == "case") {
+    if (context.connection.as_department.empty() &&
+        context.connection.cert.empty()) {
+      context.connection.as_department = "servicehall";
+    }
+    return datarun::ctl::RunCaseCommand(args, context, std::cout, std::cerr);
   }
   if (command == "intake") {
     if (context.connection.as_department.empty() &&

@@ -219,7 +219,8 @@ absl::Status LocalStack::StartAdapter(
       binary != options_.adapter_binaries.end()
           ? binary->second
           : absl::StrCat(options_.bin_dir, "/datarun-adapter-", department),
-      absl::StrCat("--config=", Path("config/" + name + ".textproto"))};
+      absl::StrCat("--config=", Path("config/" + name + ".textproto")),
+      absl::StrCat("--review_delay_ms=", options_.adapter_review_delay_ms)};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   return Launch(name, std::move(argv), adapter_port(department)).status();
 }

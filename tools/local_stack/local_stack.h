@@ -47,6 +47,8 @@ class LocalStack {
     int households = 10000;
     // Simulated review/processing delay of every adapter.
     int adapter_delay_ms = 0;
+    // Simulated human review time of every adapter's case steps.
+    int adapter_review_delay_ms = 0;
     // Replacement adapter binaries by department (tests use this to put a
     // misbehaving adapter in place of a reference one).
     std::map<std::string, std::string> adapter_binaries;

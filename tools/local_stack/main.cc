@@ -1,6 +1,7 @@
 // datarun-local: runs the local stack (./run.sh up / demo).
 //
 //   datarun-local --state=.state [--households=10000] [--adapter_delay_ms=0]
+//       [--adapter_review_delay_ms=0]
 //
 // Starts the four reference adapters and the exchange, writes
 // <state>/stack.env, prints how to reach them, and runs until SIGTERM/SIGINT.
@@ -25,6 +26,8 @@ ABSL_FLAG(std::string, case_types, "deploy/local/case_types.textproto",
           "Case types file (workflows and their materials); empty for none.");
 ABSL_FLAG(int, households, 10000, "Households of synthetic data.");
 ABSL_FLAG(int, adapter_delay_ms, 0, "Simulated processing delay of adapters.");
+ABSL_FLAG(int, adapter_review_delay_ms, 0,
+          "Simulated review time of adapters' case steps.");
 
 namespace {
 
@@ -61,6 +64,7 @@ int main(int argc, char** argv) {
   }
   options.households = absl::GetFlag(FLAGS_households);
   options.adapter_delay_ms = absl::GetFlag(FLAGS_adapter_delay_ms);
+  options.adapter_review_delay_ms = absl::GetFlag(FLAGS_adapter_review_delay_ms);
   std::fprintf(stderr,
                "datarun-local: preparing %s (PKI, %d households of data)...\n",
                options.state_dir.c_str(), options.households);

@@ -1,0 +1,236 @@
+// Cases end to end with real processes: the service hall submits one
+// property transfer; the exchange pulls its materials through the query
+// path and runs the housing, tax and land reviews at once on the real
+// adapters (each taking a simulated review time), then the land transfer,
+// which writes the new title into the land registry's legacy store. After
+// `kill -9` of the exchange mid-case, the case resumes and every step's
+// effect happens exactly once.
+#include <signal.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "datarun/v1/case.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/stack_fixture.h"
+
+namespace datarun::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr int kReviewMs = 600;
+
+class CaseIntegrationTest : public StackFixture {
+ protected:
+  void Customize(local::LocalStack::Options& options) override {
+    options.adapter_review_delay_ms = kReviewMs;
+  }
+
+  std::unique_ptr<v1::Case::Stub> Cases() {
+    return v1::Case::NewStub(ChannelAs("servicehall"));
+  }
+
+  v1::SubmitCaseRequest Transfer(const std::string& request_id,
+                                 const std::string& seller,
+                                 const std::string& buyer) {
+    v1::SubmitCaseRequest request;
+    request.set_case_type("property_transfer");
+    request.set_request_id(request_id);
+    request.set_on_behalf_of("SH-0042");
+    v1::CasePartyInput* s = request.add_parties();
+    s->set_role("seller");
+    s->set_subject(seller);
+    v1::CasePartyInput* b = request.add_parties();
+    b->set_role("buyer");
+    b->set_subject(buyer);
+    for (const char* material : {"seller_application", "buyer_application"}) {
+      v1::UploadedMaterial* upload = request.add_uploaded();
+      upload->set_material(material);
+      upload->set_reference(absl::StrCat("ESIGN-", material));
+    }
+    return request;
+  }
+
+  absl::StatusOr<v1::CaseRecord> Submit(const v1::SubmitCaseRequest& request) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+    v1::SubmitCaseResponse response;
+    grpc::Status status = Cases()->Submit(&context, request, &response);
+    if (!status.ok()) {
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          status.error_message());
+    }
+    return response.case_();
+  }
+
+  absl::StatusOr<v1::CaseRecord> Get(const std::string& case_id) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    context.set_wait_for_ready(true);
+    v1::GetCaseRequest request;
+    request.set_case_id(case_id);
+    v1::CaseRecord record;
+    grpc::Status status = Cases()->Get(&context, request, &record);
+    if (!status.ok()) {
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          status.error_message());
+    }
+    return record;
+  }
+
+  // Polls the case until it finishes (or `timeout`).
+  v1::CaseRecord WaitFinished(const std::string& case_id,
+                              absl::Duration timeout = absl::Seconds(60)) {
+    const absl::Time until = absl::Now() + timeout;
+    v1::CaseRecord record;
+    while (absl::Now() < until) {
+      absl::StatusOr<v1::CaseRecord> got = Get(case_id);
+      if (got.ok()) {
+        record = *got;
+        if (record.state() != v1::CASE_STATE_RUNNING &&
+            record.state() != v1::CASE_STATE_WAITING) {
+          return record;
+        }
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    ADD_FAILURE() << "case " << case_id << " did not finish: "
+                  << record.DebugString();
+    return record;
+  }
+
+  static const v1::StepRecord* Step(const v1::CaseRecord& record,
+                                    const std::string& id) {
+    for (const v1::StepRecord& step : record.steps()) {
+      if (step.step() == id) return &step;
+    }
+    return nullptr;
+  }
+
+  // Titles in force of `subject`, as land reads them.
+  int TitlesOf(const std::string& subject) {
+    v1::QueryResponse response;
+    grpc::Status status =
+        Query(*StubAs("housing"), "land.property_title", subject,
+              "property_transfer.contract_filing", {"certificate_no"},
+              &response);
+    if (status.error_code() == grpc::StatusCode::NOT_FOUND) return 0;
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.records_size();
+  }
+};
+
+TEST_F(CaseIntegrationTest, ReviewsRunInParallelAndTheTitleIsTransferred) {
+  const std::string seller = Subject("seller_id");
+  const std::string buyer = Subject("buyer_id");
+  const int buyer_titles_before = TitlesOf(buyer);
+  auto submitted = Submit(Transfer("it-transfer-1", seller, buyer));
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  v1::CaseRecord done = WaitFinished(submitted->case_id());
+  ASSERT_EQ(done.state(), v1::CASE_STATE_COMPLETED) << done.DebugString();
+
+  const v1::StepRecord* housing = Step(done, "contract_review");
+  const v1::StepRecord* tax = Step(done, "deed_tax");
+  const v1::StepRecord* land = Step(done, "title_review");
+  const v1::StepRecord* transfer = Step(done, "transfer");
+  ASSERT_NE(housing, nullptr);
+  ASSERT_NE(tax, nullptr);
+  ASSERT_NE(land, nullptr);
+  ASSERT_NE(transfer, nullptr);
+  // The three reviews overlap: each started before any of them finished.
+  const int64_t first_finish =
+      std::min({housing->finished_at_micros(), tax->finished_at_micros(),
+                land->finished_at_micros()});
+  for (const v1::StepRecord* review : {housing, tax, land}) {
+    EXPECT_EQ(review->state(), v1::STEP_STATE_APPROVED) << review->reason();
+    EXPECT_LT(review->started_at_micros(), first_finish) << review->step();
+  }
+  // The join: the transfer starts after the last review.
+  const int64_t last_finish =
+      std::max({housing->finished_at_micros(), tax->finished_at_micros(),
+                land->finished_at_micros()});
+  EXPECT_GE(transfer->started_at_micros(), last_finish);
+  ASSERT_EQ(transfer->issued_size(), 1);
+  EXPECT_EQ(transfer->issued(0).material(), "new_title");
+  ASSERT_EQ(tax->issued_size(), 1);
+  EXPECT_EQ(tax->issued(0).material(), "deed_tax_certificate");
+
+  // Elapsed is about two review times, the serial sum about four.
+  EXPECT_LT(done.metrics().elapsed_ms(), done.metrics().serial_sum_ms());
+  EXPECT_GE(done.metrics().serial_sum_ms(), 4 * kReviewMs);
+  EXPECT_GE(done.metrics().elapsed_ms(), done.metrics().critical_path_ms());
+  EXPECT_EQ(done.metrics().trips(), 1);
+  EXPECT_EQ(done.metrics().materials_uploaded(), 2);
+  EXPECT_GT(done.metrics().materials_pulled(), 5);
+
+  // The land registry's store holds the new title of the buyer.
+  EXPECT_EQ(TitlesOf(buyer), buyer_titles_before + 1);
+
+  // Submitting the same request again returns the same case.
+  auto again = Submit(Transfer("it-transfer-1", seller, buyer));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->case_id(), done.case_id());
+  EXPECT_EQ(TitlesOf(buyer), buyer_titles_before + 1);
+}
+
+TEST_F(CaseIntegrationTest, BadApplicationsAreRefusedNamingTheProblem) {
+  v1::SubmitCaseRequest request =
+      Transfer("it-bad-1", Subject("seller_id"), "110105194912310021");
+  auto bad_subject = Submit(request);
+  EXPECT_EQ(bad_subject.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_subject.status().message(), HasSubstr("check character"));
+
+  request = Transfer("it-bad-2", Subject("seller_id"), Subject("buyer_id"));
+  request.mutable_uploaded()->RemoveLast();
+  auto missing = Submit(request);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(missing.status().message(), HasSubstr("buyer_application"));
+
+  request.set_case_type("flat_sale");
+  EXPECT_EQ(Submit(request).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CaseIntegrationTest, ResumesAfterKillDashNineAndFinishesOnce) {
+  const std::string seller = Subject("seller_id");
+  const std::string buyer = Subject("buyer_id");
+  const int buyer_titles_before = TitlesOf(buyer);
+  auto submitted = Submit(Transfer("it-crash-1", seller, buyer));
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  // Kill the exchange while the reviews are running.
+  absl::SleepFor(absl::Milliseconds(kReviewMs / 2));
+  auto mid = Get(submitted->case_id());
+  ASSERT_TRUE(mid.ok()) << mid.status();
+  EXPECT_EQ(mid->state(), v1::CASE_STATE_RUNNING);
+  ASSERT_TRUE(stack().RestartExchange(SIGKILL).ok());
+
+  v1::CaseRecord done = WaitFinished(submitted->case_id());
+  ASSERT_EQ(done.state(), v1::CASE_STATE_COMPLETED) << done.DebugString();
+  // The buyer got exactly one new title and one deed tax certificate.
+  EXPECT_EQ(TitlesOf(buyer), buyer_titles_before + 1);
+  v1::QueryResponse certificates;
+  grpc::Status status =
+      Query(*StubAs("land"), "tax.payment_certificate", buyer,
+            "property_transfer.title_transfer", {}, &certificates);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  int deed_tax = 0;
+  for (const v1::Record& record : certificates.records()) {
+    auto it = record.fields().find("tax_type");
+    if (it != record.fields().end() &&
+        it->second.string_value().find("契税") != std::string::npos) {
+      ++deed_tax;
+    }
+  }
+  EXPECT_EQ(deed_tax, 1);
+}
+
+}  // namespace
+}  // namespace datarun::testing
