@@ -117,7 +117,7 @@ expect_text "linked"
 step "The service hall resolves the seller to each department's local key"
 ctl --as=servicehall identity resolve "$seller_id"
 expect_ok
-expect_text "taxpayer_number"
+expect_text "person_number"
 expect_text "household_number = $seller_household_no"
 
 step "A legacy 15-digit identity number resolves to the same person"
@@ -192,6 +192,7 @@ expect_ok
 expect_text "COMPLETED"
 expect_text "issued new_title"
 expect_text "issued deed_tax_certificate"
+expect_text "tax_due=$expected_deed_tax"
 expect_text "trips 1"
 
 step "The tax bureau's adapter goes down: land gets a clean UNAVAILABLE, no hang"

@@ -207,8 +207,9 @@ void IntakeChecker::Check(const std::string& consumer,
       if (!Applies(material, kind)) {
         check->set_status(v1::MATERIAL_STATUS_NOT_APPLICABLE);
         check->set_requires_presence(false);
-        check->set_detail(absl::StrCat("not required of an ",
-                                       identity::SubjectKindName(kind)));
+        check->set_detail(kind == identity::SubjectKind::kPerson
+                              ? "not required of a person"
+                              : "not required of an organisation");
         continue;
       }
       if (material.dataset().empty()) {

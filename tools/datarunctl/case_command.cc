@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -89,6 +90,37 @@ std::string DocumentNumber(const v1::StepMaterial& document) {
   return document.reference();
 }
 
+// "name=value" of a review's scalar findings, in name order.
+std::string RenderFindings(const v1::Record& findings) {
+  std::map<std::string, std::string> sorted;
+  for (const auto& [name, value] : findings.fields()) {
+    switch (value.kind_case()) {
+      case v1::Value::kStringValue:
+        sorted[name] = value.string_value();
+        break;
+      case v1::Value::kIntValue:
+        sorted[name] = absl::StrCat(value.int_value());
+        break;
+      case v1::Value::kDecimalValue:
+        sorted[name] = value.decimal_value();
+        break;
+      case v1::Value::kBoolValue:
+        sorted[name] = value.bool_value() ? "yes" : "no";
+        break;
+      case v1::Value::kDateValue:
+        sorted[name] = value.date_value();
+        break;
+      default:
+        break;
+    }
+  }
+  std::vector<std::string> parts;
+  for (const auto& [name, text] : sorted) {
+    parts.push_back(absl::StrCat(name, "=", text));
+  }
+  return absl::StrJoin(parts, " ");
+}
+
 std::string RenderCaseTimeline(const v1::CaseRecord& c) {
   std::string out = absl::StrCat(
       "case ", c.case_id(), "  ", c.case_type(), "  ", CaseStateName(c.state()),
@@ -125,6 +157,10 @@ std::string RenderCaseTimeline(const v1::CaseRecord& c) {
         &out, "  ", Pad(step.step(), 17), Pad(step.department(), 11),
         Pad(from, 9), Pad(to, 9), "|", bar, "| ", StepStateName(step.state()),
         step.reason().empty() ? "" : absl::StrCat(": ", step.reason()), "\n");
+    if (!step.findings().fields().empty()) {
+      absl::StrAppend(&out, "      findings: ", RenderFindings(step.findings()),
+                      "\n");
+    }
     for (const v1::StepMaterial& document : step.issued()) {
       absl::StrAppend(&out, "      issued ", document.material(), " ",
                       DocumentNumber(document), "\n");
