@@ -238,7 +238,7 @@ TEST_F(CaseEngineTest, StartsReviewsInParallelJoinsThenTransfers) {
   FakeReviews::Call tax = reviews_.Take("deed_tax");
   EXPECT_EQ(tax.department, "tax");
   EXPECT_EQ(tax.request.idempotency_key(), id + "/deed_tax");
-  EXPECT_EQ(tax.request.materials_size(), 4);
+  EXPECT_EQ(tax.request.materials_size(), 6);
   tax.done(Approve("deed_tax_certificate"));
   reviews_.Take("contract_review").done(Approve());
   // The transfer waits for the third review.
