@@ -73,7 +73,8 @@ run_tests() {
 
 run_up() {
   build
-  exec "$BUILD_DIR/bin/datarun-local" --state="$STATE_DIR" --households="$HOUSEHOLDS"
+  exec "$BUILD_DIR/bin/datarun-local" --state="$STATE_DIR" --households="$HOUSEHOLDS" \
+    --adapter_review_delay_ms="${REVIEW_MS:-0}"
 }
 
 run_demo() {

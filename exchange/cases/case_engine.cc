@@ -18,27 +18,16 @@ namespace {
 
 constexpr int64_t kMaxAggregated = 10000;
 
-// Canonical subject: a 15-digit legacy number upgraded to 18 digits.
+// The party's canonical subject, errors naming the party.
 absl::StatusOr<std::string> Canonical(const std::string& role,
                                       const std::string& subject,
                                       identity::SubjectKind* kind) {
-  std::string canonical = subject;
-  if (subject.size() == 15) {
-    absl::StatusOr<std::string> upgraded =
-        identity::UpgradeLegacyResidentId(subject);
-    if (!upgraded.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "parties[", role, "].subject: ", upgraded.status().message()));
-    }
-    canonical = *std::move(upgraded);
+  absl::StatusOr<std::string> canonical =
+      identity::CanonicalSubject(subject, kind);
+  if (!canonical.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("parties[", role, "].", canonical.status().message()));
   }
-  absl::StatusOr<identity::SubjectKind> validated =
-      identity::ValidateSubject(canonical);
-  if (!validated.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "parties[", role, "].subject: ", validated.status().message()));
-  }
-  *kind = *validated;
   return canonical;
 }
 
@@ -53,17 +42,6 @@ std::string NewCaseId() {
 
 bool IsOpenState(v1::CaseState state) {
   return state == v1::CASE_STATE_RUNNING || state == v1::CASE_STATE_WAITING;
-}
-
-bool MaterialApplies(const v1::Material& material, identity::SubjectKind kind) {
-  switch (material.scope()) {
-    case v1::SUBJECT_SCOPE_PERSON:
-      return kind == identity::SubjectKind::kPerson;
-    case v1::SUBJECT_SCOPE_ORGANISATION:
-      return kind == identity::SubjectKind::kOrganisation;
-    default:
-      return true;
-  }
 }
 
 v1::MaterialRecord* MaterialRecordOf(v1::CaseRecord* record,

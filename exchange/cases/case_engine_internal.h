@@ -64,9 +64,6 @@ struct CaseEngine::Gate {
 
 bool IsOpenState(v1::CaseState state);
 
-// Whether `material` applies to a party of `kind` (its scope).
-bool MaterialApplies(const v1::Material& material, identity::SubjectKind kind);
-
 // The material record of `id` in `record`, added when missing.
 v1::MaterialRecord* MaterialRecordOf(v1::CaseRecord* record,
                                      absl::string_view id);

@@ -72,6 +72,17 @@ const v1::Material* FindMaterial(const v1::CaseType& case_type,
   return nullptr;
 }
 
+bool MaterialApplies(const v1::Material& material, identity::SubjectKind kind) {
+  switch (material.scope()) {
+    case v1::SUBJECT_SCOPE_PERSON:
+      return kind == identity::SubjectKind::kPerson;
+    case v1::SUBJECT_SCOPE_ORGANISATION:
+      return kind == identity::SubjectKind::kOrganisation;
+    default:
+      return true;
+  }
+}
+
 const v1::Step* FindStep(const v1::CaseType& case_type, absl::string_view id) {
   for (const v1::Step& step : case_type.steps()) {
     if (step.id() == id) return &step;

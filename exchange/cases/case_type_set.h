@@ -16,6 +16,7 @@
 #include "datarun/v1/policy.pb.h"
 #include "datarun/v1/workflow.pb.h"
 #include "exchange/catalog/catalog.h"
+#include "exchange/identity/subject_id.h"
 
 namespace datarun::cases {
 
@@ -62,6 +63,9 @@ class CaseTypeSet {
 // Returns the material `id` of `case_type`, or nullptr.
 const v1::Material* FindMaterial(const v1::CaseType& case_type,
                                  absl::string_view id);
+
+// True when `material` applies to a subject of `kind` (its scope).
+bool MaterialApplies(const v1::Material& material, identity::SubjectKind kind);
 
 // Returns the step `id` of `case_type`, or nullptr.
 const v1::Step* FindStep(const v1::CaseType& case_type, absl::string_view id);

@@ -64,6 +64,23 @@ absl::StatusOr<SubjectKind> ValidateSubject(absl::string_view subject) {
   return SubjectKind::kOrganisation;
 }
 
+absl::StatusOr<std::string> CanonicalSubject(absl::string_view subject,
+                                             SubjectKind* kind) {
+  std::string canonical(subject);
+  if (subject.size() == 15) {
+    absl::StatusOr<std::string> upgraded = UpgradeLegacyResidentId(subject);
+    if (!upgraded.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("subject: ", upgraded.status().message()));
+    }
+    canonical = *std::move(upgraded);
+  }
+  absl::StatusOr<SubjectKind> validated = ValidateSubject(canonical);
+  if (!validated.ok()) return validated.status();
+  *kind = *validated;
+  return canonical;
+}
+
 absl::Status ValidateSubjectAs(absl::string_view subject, SubjectKind kind) {
   absl::Status status;
   switch (kind) {

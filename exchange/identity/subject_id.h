@@ -37,6 +37,13 @@ absl::string_view SubjectKindName(SubjectKind kind);
 // legacy numbers must be upgraded (UpgradeLegacyResidentId).
 absl::StatusOr<SubjectKind> ValidateSubject(absl::string_view subject);
 
+// The subject as it is stored and queried: a 15-digit legacy identity
+// number upgraded to 18 digits (UpgradeLegacyResidentId), anything else as
+// given; then validated as ValidateSubject does. Sets `*kind`.
+// Returns INVALID_ARGUMENT "subject: <reason>" (never the whole number).
+absl::StatusOr<std::string> CanonicalSubject(absl::string_view subject,
+                                             SubjectKind* kind);
+
 // Validates `subject` as the given kind only (for datasets keyed by one
 // kind). Returns OK, or INVALID_ARGUMENT "subject: <reason>".
 absl::Status ValidateSubjectAs(absl::string_view subject, SubjectKind kind);

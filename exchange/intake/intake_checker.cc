@@ -12,40 +12,7 @@
 #include "exchange/identity/subject_id.h"
 
 namespace datarun::intake {
-namespace {
-
-bool Applies(const v1::Material& material, identity::SubjectKind kind) {
-  switch (material.scope()) {
-    case v1::SUBJECT_SCOPE_PERSON:
-      return kind == identity::SubjectKind::kPerson;
-    case v1::SUBJECT_SCOPE_ORGANISATION:
-      return kind == identity::SubjectKind::kOrganisation;
-    default:
-      return true;
-  }
-}
-
-// Returns the canonical subject: a 15-digit legacy number upgraded to 18.
-absl::StatusOr<std::string> Canonical(const std::string& subject,
-                                      identity::SubjectKind* kind) {
-  std::string canonical = subject;
-  if (subject.size() == 15) {
-    absl::StatusOr<std::string> upgraded =
-        identity::UpgradeLegacyResidentId(subject);
-    if (!upgraded.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("subject: ", upgraded.status().message()));
-    }
-    canonical = *std::move(upgraded);
-  }
-  absl::StatusOr<identity::SubjectKind> validated =
-      identity::ValidateSubject(canonical);
-  if (!validated.ok()) return validated.status();
-  *kind = *validated;
-  return canonical;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // One check in flight: the response under construction and the pulls still
 // outstanding.
@@ -177,7 +144,8 @@ void IntakeChecker::Check(const std::string& consumer,
     return;
   }
   identity::SubjectKind kind = identity::SubjectKind::kPerson;
-  absl::StatusOr<std::string> subject = Canonical(request.subject(), &kind);
+  absl::StatusOr<std::string> subject =
+      identity::CanonicalSubject(request.subject(), &kind);
   if (!subject.ok()) {
     done(subject.status());
     return;
@@ -204,7 +172,7 @@ void IntakeChecker::Check(const std::string& consumer,
       check->set_material(material.id());
       check->set_title(material.title());
       check->set_requires_presence(material.requires_presence());
-      if (!Applies(material, kind)) {
+      if (!cases::MaterialApplies(material, kind)) {
         check->set_status(v1::MATERIAL_STATUS_NOT_APPLICABLE);
         check->set_requires_presence(false);
         check->set_detail(kind == identity::SubjectKind::kPerson
