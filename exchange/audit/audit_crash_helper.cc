@@ -1,7 +1,9 @@
 // Test helper for audit_log_crash_test: appends entries to the audit log at
-// argv[1] (signing key argv[2], origin "crash.test/audit", synced writes)
-// from several threads until killed, writing "<index> <request id>\n" to
-// stdout for every acknowledged entry (after the acknowledgement).
+// argv[1] (signing key argv[2], origin "crash.test/audit", synced writes,
+// index postings ingested every argv[3] entries if given) from several
+// threads until killed, writing "<index> <request id>\n" to stdout for
+// every acknowledged entry (after the acknowledgement). Entry i of thread t
+// is "crash-<t>-<i>" with subject "subject-<i % 7>".
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,8 +15,10 @@
 #include "exchange/audit/audit_log.h"
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s AUDIT_DIR SIGNING_KEY_FILE\n", argv[0]);
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr,
+                 "usage: %s AUDIT_DIR SIGNING_KEY_FILE [INDEX_INGEST]\n",
+                 argv[0]);
     return 2;
   }
   datarun::audit::AuditLog::Options options;
@@ -22,6 +26,7 @@ int main(int argc, char** argv) {
   options.signing_key_file = argv[2];
   options.origin = "crash.test/audit";
   options.checkpoint_interval = absl::Milliseconds(5);
+  if (argc == 4) options.index_ingest_entries = std::stoul(argv[3]);
   auto log = datarun::audit::AuditLog::Open(options);
   if (!log.ok()) {
     std::fprintf(stderr, "%s\n", log.status().ToString().c_str());

@@ -3,12 +3,18 @@
 // (docs/audit-store-format.md).
 //
 // Group commit: one writer thread takes every pending entry and writes, in
-// one synced WriteBatch, the entries, the new stored Merkle hashes (from an
-// in-memory CompactRange, O(log n)), their index keys, the next index and
-// the signed checkpoint of the new tree. Only then are the callers told
-// their receipts, which carry that checkpoint: concurrent appends share one
-// fsync and one signature. History checkpoints ("c/<size>") are published
-// every checkpoint_interval while the log grows, on demand, and on close.
+// one WriteBatch, the entries, the new stored Merkle hashes (from an
+// in-memory CompactRange, O(log n), packed into hash tiles), the next index
+// and the signed checkpoint of the new tree. A sync thread then fsyncs the
+// WAL (one fsync for every batch written so far), publishes the batch and
+// hands it to a completion thread, which tells the callers their receipts,
+// in index order; the receipts carry that checkpoint. So the writer writes
+// batch N+2 while batch N+1 is synced and batch N acknowledged, and
+// concurrent appends share one fsync and one signature. The secondary index
+// postings wait in memory and an ingest thread writes them to the database
+// in groups (index_backlog.h). History checkpoints ("c/<size>") are
+// published every checkpoint_interval while the log grows, on demand, and
+// on close.
 #ifndef DATARUN_EXCHANGE_AUDIT_AUDIT_LOG_H_
 #define DATARUN_EXCHANGE_AUDIT_AUDIT_LOG_H_
 
@@ -28,8 +34,12 @@
 #include "absl/time/time.h"
 #include "datarun/v1/audit.pb.h"
 #include "exchange/audit/audit_sink.h"
+#include "exchange/audit/hash_tile_writer.h"
+#include "exchange/audit/index_backlog.h"
+#include "exchange/audit/indexed_fields.h"
 #include "exchange/audit/log_reader.h"
 #include "exchange/audit/log_search.h"
+#include "exchange/audit/ordered_runner.h"
 #include "exchange/audit/stored_checkpoint.h"
 #include "exchange/checkpoint/note_signer.h"
 #include "exchange/merkle/compact_range.h"
@@ -61,7 +71,12 @@ class AuditLog final : public AuditSink {
     absl::Duration checkpoint_interval = absl::Seconds(10);
     // Entries waiting for the writer beyond which Append refuses.
     size_t max_pending = 65536;
-    // fsync the WAL on every batch. Only tests and benchmarks turn it off.
+    // Durable entries whose index postings are gathered in memory before
+    // they go to the database, sorted, as one ingested file
+    // (index_backlog.h). Tests lower it.
+    size_t index_ingest_entries = 65536;
+    // fsync the WAL before acknowledging a batch (one fsync may cover
+    // several batches). Only tests and benchmarks turn it off.
     bool sync = true;
     // Test hook: runs on the writer thread after it took a batch and before
     // it writes it.
@@ -74,7 +89,7 @@ class AuditLog final : public AuditSink {
   // Counters since Open, for metrics and tests.
   struct Stats {
     uint64_t appended = 0;  // entries made durable
-    uint64_t batches = 0;   // WriteBatch writes (= syncs when sync is on)
+    uint64_t batches = 0;   // batches made durable (WriteBatch writes)
     uint64_t rejected = 0;  // refused with RESOURCE_EXHAUSTED
     uint64_t failed = 0;    // refused or failed with UNAVAILABLE
     size_t pending = 0;     // entries queued, not yet taken by the writer
@@ -111,7 +126,8 @@ class AuditLog final : public AuditSink {
   // calling thread. Receipts carry the tree size and signed checkpoint of
   // the batch the entry was written in. After a failed write every later
   // Append fails with UNAVAILABLE until the log is reopened, so no index is
-  // ever handed out twice.
+  // ever handed out twice. (INTERNAL would mean protobuf produced bytes the
+  // log cannot index; it does not happen.)
   void Append(v1::AuditEntry entry, AppendDone done) override;
 
   // Returns the number of durable entries (= the tree size of the latest
@@ -175,21 +191,45 @@ class AuditLog final : public AuditSink {
 
  private:
   struct Pending {
-    std::string bytes;                        // deterministic serialization
-    std::string digest_hex;                   // SHA-256 of bytes
-    merkle::Hash leaf;                        // HashLeaf(bytes)
-    std::vector<std::string> index_prefixes;  // "x/<kind>/<value>/"
+    std::string bytes;       // deterministic serialization
+    std::string digest_hex;  // SHA-256 of bytes
+    merkle::Hash leaf;       // HashLeaf(bytes)
+    // Where the indexed fields are in `bytes`.
+    IndexedFields indexed;
     int64_t time_micros = 0;
     AppendDone done;
   };
 
-  AuditLog(Options options, std::unique_ptr<rocksdb::DB> db,
+  AuditLog(Options options, rocksdb::Options db_options,
+           std::unique_ptr<rocksdb::DB> db,
            std::unique_ptr<checkpoint::NoteSigner> signer,
            std::unique_ptr<LogReader> reader, merkle::CompactRange range,
-           SignedCheckpoint latest, uint64_t history_size);
+           std::string hash_tail, SignedCheckpoint latest,
+           uint64_t history_size, uint64_t indexed);
+
+  // Open: puts the postings of entries [backlog_.indexed(), size()) into
+  // the backlog. DATA_LOSS / INTERNAL as LogReader::ReadEntries.
+  absl::Status FillBacklog();
 
   void WriterLoop();
+  // Writes `batch` (without syncing) and hands it to the sync thread.
   void WriteBatch(std::vector<Pending> batch);
+  // Sync thread: makes a written batch durable (one WAL sync may cover
+  // several), publishes it (size_, latest_) and hands its callbacks to the
+  // completion thread.
+  void MakeDurable(std::vector<Pending> batch, uint64_t first,
+                   SignedCheckpoint checkpoint);
+  // Latches `status` as the write error and fails the batch's callbacks.
+  void FailBatch(std::vector<Pending> batch, const absl::Status& status);
+  // Hands every complete group of index postings whose entries are below
+  // `durable` to the ingest thread.
+  void ScheduleIngestion(uint64_t durable);
+  // Ingest thread: writes `group` (durable) to the database. A failure is
+  // logged and latched like a failed write, and stops later ingestions (a
+  // group must never be skipped).
+  void IngestGroup(const IndexBacklog::Group& group);
+  // Gives an emptied batch's capacity back for the queue to reuse.
+  void Recycle(std::vector<Pending> batch);
   // Writes the latest checkpoint as c/<size> unless the history already
   // ends there.
   absl::StatusOr<SignedCheckpoint> Publish();
@@ -197,16 +237,33 @@ class AuditLog final : public AuditSink {
   absl::Status CheckTreeSize(uint64_t tree_size, absl::string_view what) const;
 
   const Options options_;
+  const rocksdb::Options db_options_;  // what db_ was opened with
   const std::unique_ptr<rocksdb::DB> db_;
   const std::unique_ptr<checkpoint::NoteSigner> signer_;
   const std::unique_ptr<LogReader> reader_;
-  // Only the writer thread touches range_; readers use size_.
+  // Only the writer thread touches range_ and tiles_; readers use size_.
   merkle::CompactRange range_;
+  HashTileWriter tiles_;
+  // Index postings not yet in the database.
+  IndexBacklog backlog_;
+  // Runs IngestGroup, in group order.
+  std::unique_ptr<OrderedRunner> ingests_;
+  std::atomic<bool> ingest_failed_{false};
+  // Runs MakeDurable for written batches, in order.
+  std::unique_ptr<OrderedRunner> syncs_;
+  // Runs the callbacks of durable batches, in order.
+  std::unique_ptr<OrderedRunner> completions_;
+  // Entries written to RocksDB (the writer's range_.size() after its last
+  // successful Write); the WAL holds them, maybe not yet synced.
+  std::atomic<uint64_t> written_;
+  // Entries known to be in a synced WAL; only the sync thread touches it.
+  uint64_t synced_;
   std::atomic<uint64_t> size_;
 
   mutable absl::Mutex mu_;
   absl::CondVar work_;
   std::vector<Pending> queue_ ABSL_GUARDED_BY(mu_);
+  std::vector<Pending> spare_ ABSL_GUARDED_BY(mu_);  // see Recycle
   bool closing_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status write_error_ ABSL_GUARDED_BY(mu_);
   Stats stats_ ABSL_GUARDED_BY(mu_);

@@ -8,6 +8,7 @@
 #include "exchange/audit/audit_log.h"
 #include "exchange/audit/audit_store_keys.h"
 #include "exchange/audit/audit_testing.h"
+#include "exchange/audit/index_block.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -200,10 +201,10 @@ TEST_F(AuditLogSearchTest, AnIndexKeyPointingAtAnotherEntryIsDataLoss) {
   {
     auto db = temp_.OpenRaw();
     // Entry 4 is housing's; claim it was tax's.
-    std::string key =
-        IndexKeyPrefix(IndexKind::kConsumer, "tax") + EncodeUint64(4);
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key,
-                        EncodeUint64(Varied(4).time_micros()))
+    std::string block;
+    AppendPosting(4, 4, Varied(4).time_micros(), &block);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(),
+                        IndexBlockKey(IndexKind::kConsumer, "tax", 4), block)
                     .ok());
   }
   log_ = temp_.Open();
@@ -213,8 +214,82 @@ TEST_F(AuditLogSearchTest, AnIndexKeyPointingAtAnotherEntryIsDataLoss) {
   auto hits = log_->Search(query, &next);
   EXPECT_EQ(hits.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(std::string(hits.status().message()),
-              HasSubstr("index key x/c/tax/4 names entry 4, which has another "
+              HasSubstr("index x/c/tax lists entry 4, which has another "
                         "value ('housing')"));
+}
+
+TEST_F(AuditLogSearchTest, AMalformedIndexBlockIsDataLoss) {
+  log_.reset();
+  ASSERT_TRUE(temp_.OpenRaw()
+                  ->Put(rocksdb::WriteOptions(),
+                        IndexBlockKey(IndexKind::kPurpose, "audit", 7), "\x05")
+                  .ok());
+  log_ = temp_.Open();
+  AuditLog::SearchQuery query;
+  query.purpose = "audit";
+  uint64_t next = 0;
+  auto hits = log_->Search(query, &next);
+  EXPECT_EQ(hits.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(hits.status().message()),
+              HasSubstr("index block x/p/audit/7 is malformed"));
+}
+
+// Entries appended concurrently share batches, so one index block lists
+// many of them; searches and paging cross block boundaries.
+TEST(AuditLogSearchBatchTest, FindsEntriesInSharedBlocks) {
+  TempLog temp;
+  testing::WriterGate gate;
+  temp.options.before_write_for_tests = gate.Hook();
+  auto log = temp.Open();
+  ASSERT_NE(log, nullptr);
+  testing::Results results;
+  constexpr int kEntries = 400;
+  log->Append(Varied(0), results.Callback());
+  gate.entered.WaitForNotification();
+  for (int i = 1; i < kEntries; ++i) log->Append(Varied(i), results.Callback());
+  gate.release.Notify();
+  results.WaitFor(kEntries);
+  EXPECT_LE(log->stats().batches, 3u);
+
+  AuditLog::SearchQuery query;
+  query.consumer = "housing";
+  query.purpose = "audit";
+  query.from = Second(50);
+  query.to = Second(350);
+  std::vector<uint64_t> expected;
+  for (int i = 50; i < 350; ++i) {
+    if (i % 3 == 1 && i % 5 == 2) expected.push_back(i);
+  }
+  query.limit = 4;
+  std::vector<uint64_t> found;
+  while (true) {
+    uint64_t next = 0;
+    auto hits = log->Search(query, &next);
+    ASSERT_TRUE(hits.ok()) << hits.status();
+    for (const auto& hit : *hits) {
+      EXPECT_EQ(hit.entry.request_id(), absl::StrCat("r", hit.index));
+      found.push_back(hit.index);
+    }
+    if (next == 0) break;
+    query.start_index = next;
+  }
+  EXPECT_THAT(found, ElementsAreArray(expected));
+
+  AuditLog::SearchQuery by_subject;
+  by_subject.subject_hash = "subject3";
+  by_subject.start_index = 100;
+  by_subject.limit = 1000;
+  uint64_t next = 0;
+  auto hits = log->Search(by_subject, &next);
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  std::vector<uint64_t> subjects;
+  for (const auto& hit : *hits) subjects.push_back(hit.index);
+  std::vector<uint64_t> expected_subjects;
+  for (int i = 100; i < kEntries; ++i) {
+    if (i % 11 != 0 && i % 7 == 3) expected_subjects.push_back(i);
+  }
+  EXPECT_THAT(subjects, ElementsAreArray(expected_subjects));
+  EXPECT_EQ(next, 0u);
 }
 
 }  // namespace

@@ -413,11 +413,11 @@ TEST(AuditLogTest, OpenRefusesOtherLayouts) {
   EXPECT_THAT(std::string(log.status().message()),
               HasSubstr("not a datarun audit log"));
   ASSERT_TRUE(
-      temp.OpenRaw()->Put(rocksdb::WriteOptions(), "m/format", "3").ok());
+      temp.OpenRaw()->Put(rocksdb::WriteOptions(), "m/format", "4").ok());
   log = AuditLog::Open(temp.options);
   EXPECT_EQ(log.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(log.status().message()),
-              HasSubstr("has layout version '3'; this build reads version 2"));
+              HasSubstr("has layout version '4'; this build reads version 3"));
 }
 
 // A log of the entries-only layout 1 gets its tree, indexes and checkpoint.
@@ -484,12 +484,14 @@ TEST(AuditLogTest, OpenRefusesALatestCheckpointThatNoLongerMatches) {
   }
   {
     auto db = temp.OpenRaw();
+    // All 15 stored hashes of 8 entries are in tile 0; keep those of 7.
+    ASSERT_EQ(HashTileOf(merkle::StoredHashCount(8) - 1), 0u);
+    std::string tile;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), HashTileKey(0), &tile).ok());
+    tile.resize(merkle::StoredHashCount(7) * merkle::kHashSize);
     rocksdb::WriteBatch batch;
     batch.Delete(EntryKey(7));
-    for (uint64_t i = merkle::StoredHashCount(7);
-         i < merkle::StoredHashCount(8); ++i) {
-      batch.Delete(HashKey(i));
-    }
+    batch.Put(HashTileKey(0), tile);
     batch.Put(std::string(kNextIndexKey), EncodeUint64(7));
     ASSERT_TRUE(db->Write(rocksdb::WriteOptions(), &batch).ok());
   }
@@ -511,13 +513,14 @@ TEST(AuditLogTest, OpenRefusesAnAlteredRightEdgeOrCheckpoint) {
     }
   }
   // The subtree over [0, 4) is on the right edge of a 6-leaf tree.
-  std::string key = HashKey(merkle::StoredHashIndex(2, 0));
+  const uint64_t hash = merkle::StoredHashIndex(2, 0);
+  std::string key = HashTileKey(HashTileOf(hash));
   std::string original;
   {
     auto db = temp.OpenRaw();
     ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), key, &original).ok());
     std::string altered = original;
-    altered[5] ^= 1;
+    altered[HashOffsetInTile(hash) + 5] ^= 1;
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, altered).ok());
   }
   auto log = AuditLog::Open(temp.options);

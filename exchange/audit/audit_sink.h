@@ -44,7 +44,7 @@ class AuditSink {
   //                       earlier or now, or the sink is closing); nothing
   //                       was acknowledged, so data must not be released;
   //   RESOURCE_EXHAUSTED  "audit queue full (N pending)".
-  // `done` may run on the sink's writer thread, or on the calling thread
+  // `done` may run on a thread of the sink's, or on the calling thread
   // before Append returns (refusals); it must not block. The entry gets the
   // next index in append order. Thread-safe.
   virtual void Append(v1::AuditEntry entry, AppendDone done) = 0;

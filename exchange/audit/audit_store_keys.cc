@@ -1,5 +1,7 @@
 #include "exchange/audit/audit_store_keys.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -61,10 +63,19 @@ absl::optional<uint64_t> ParseEntryKey(absl::string_view key) {
   return ParseNumberKey(kEntryKeyPrefix, key);
 }
 
-std::string HashKey(uint64_t index) { return NumberKey(kHashKeyPrefix, index); }
+std::string HashTileKey(uint64_t tile) {
+  return NumberKey(kHashTileKeyPrefix, tile);
+}
 
-absl::optional<uint64_t> ParseHashKey(absl::string_view key) {
-  return ParseNumberKey(kHashKeyPrefix, key);
+absl::optional<uint64_t> ParseHashTileKey(absl::string_view key) {
+  return ParseNumberKey(kHashTileKeyPrefix, key);
+}
+
+size_t HashTileSize(uint64_t tile, uint64_t hash_count) {
+  uint64_t first = tile * kHashesPerTile;
+  if (first >= hash_count) return 0;
+  uint64_t hashes = std::min(kHashesPerTile, hash_count - first);
+  return static_cast<size_t>(hashes) * 32;
 }
 
 std::string HashName(uint64_t index) {
@@ -92,6 +103,19 @@ std::string IndexKeyPrefix(IndexKind kind, absl::string_view value) {
   return prefix;
 }
 
+std::string IndexBlockKey(IndexKind kind, absl::string_view value,
+                          uint64_t last_index) {
+  return absl::StrCat(IndexKeyPrefix(kind, value), EncodeUint64(last_index));
+}
+
+std::string IndexName(IndexKind kind, absl::string_view value) {
+  std::string name(kIndexKeyPrefix);
+  name.push_back(static_cast<char>(kind));
+  name.push_back('/');
+  AppendPrintable(value, &name);
+  return name;
+}
+
 const std::string& IndexedValue(const v1::AuditEntry& entry, IndexKind kind) {
   switch (kind) {
     case IndexKind::kSubject:
@@ -104,16 +128,6 @@ const std::string& IndexedValue(const v1::AuditEntry& entry, IndexKind kind) {
       return entry.purpose();
   }
   return entry.purpose();  // unreachable: every kind is handled above
-}
-
-std::vector<std::string> IndexKeyPrefixes(const v1::AuditEntry& entry) {
-  std::vector<std::string> prefixes;
-  prefixes.reserve(std::size(kIndexKinds));
-  for (IndexKind kind : kIndexKinds) {
-    const std::string& value = IndexedValue(entry, kind);
-    if (!value.empty()) prefixes.push_back(IndexKeyPrefix(kind, value));
-  }
-  return prefixes;
 }
 
 absl::optional<IndexKeyParts> ParseIndexKey(absl::string_view key) {
@@ -133,7 +147,7 @@ absl::optional<IndexKeyParts> ParseIndexKey(absl::string_view key) {
 std::string PrintableKey(absl::string_view key) {
   std::string out;
   for (absl::string_view prefix :
-       {kEntryKeyPrefix, kHashKeyPrefix, kCheckpointKeyPrefix}) {
+       {kEntryKeyPrefix, kHashTileKeyPrefix, kCheckpointKeyPrefix}) {
     absl::optional<uint64_t> number = ParseNumberKey(prefix, key);
     if (number.has_value()) return absl::StrCat(prefix, *number);
   }

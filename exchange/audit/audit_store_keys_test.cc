@@ -26,13 +26,25 @@ TEST(AuditStoreKeysTest, RejectsOtherKeys) {
 }
 
 TEST(AuditStoreKeysTest, HashAndCheckpointKeys) {
-  EXPECT_EQ(ParseHashKey(HashKey(12345)), 12345u);
+  EXPECT_EQ(ParseHashTileKey(HashTileKey(12345)), 12345u);
   EXPECT_EQ(ParseCheckpointKey(CheckpointKey(2048)), 2048u);
-  EXPECT_FALSE(ParseHashKey(CheckpointKey(1)).has_value());
+  EXPECT_FALSE(ParseHashTileKey(CheckpointKey(1)).has_value());
   EXPECT_EQ(HashName(6), "h/(level 2, 0)");  // 0:(0,0) 1:(0,1) 2:(1,0) ...
-  EXPECT_EQ(PrintableKey(HashKey(3)), "h/3");
+  EXPECT_EQ(PrintableKey(HashTileKey(3)), "h/3");
   EXPECT_EQ(PrintableKey(EntryKey(258)), "e/258");
   EXPECT_EQ(PrintableKey(std::string("m/a\x01\\", 5)), "m/a\\x01\\x5c");
+}
+
+TEST(AuditStoreKeysTest, HashTiles) {
+  EXPECT_EQ(HashTileOf(0), 0u);
+  EXPECT_EQ(HashTileOf(kHashesPerTile - 1), 0u);
+  EXPECT_EQ(HashTileOf(kHashesPerTile), 1u);
+  EXPECT_EQ(HashOffsetInTile(kHashesPerTile + 3), 3u * 32);
+  EXPECT_EQ(HashTileSize(0, 0), 0u);
+  EXPECT_EQ(HashTileSize(0, 5), 5u * 32);
+  EXPECT_EQ(HashTileSize(0, 40), kHashesPerTile * 32);
+  EXPECT_EQ(HashTileSize(1, 40), (40 - kHashesPerTile) * 32);
+  EXPECT_EQ(HashTileSize(2, 40), 0u);
 }
 
 TEST(AuditStoreKeysTest, IndexKeys) {
@@ -40,17 +52,20 @@ TEST(AuditStoreKeysTest, IndexKeys) {
   entry.set_consumer("tax");
   entry.set_subject_hash("ab12");
   entry.set_purpose("a/b");  // separators inside values are fine
-  std::vector<std::string> prefixes = IndexKeyPrefixes(entry);
-  ASSERT_EQ(prefixes.size(), 3u);  // no dataset
-  EXPECT_EQ(prefixes[0], "x/s/ab12/");
-  EXPECT_EQ(prefixes[1], "x/c/tax/");
-  EXPECT_EQ(prefixes[2], "x/p/a/b/");
-  auto parts = ParseIndexKey(prefixes[2] + EncodeUint64(77));
+  EXPECT_EQ(IndexKeyPrefix(IndexKind::kSubject,
+                           IndexedValue(entry, IndexKind::kSubject)),
+            "x/s/ab12/");
+  EXPECT_EQ(IndexKeyPrefix(IndexKind::kConsumer, "tax"), "x/c/tax/");
+  EXPECT_EQ(IndexedValue(entry, IndexKind::kDataset), "");
+  const std::string key = IndexBlockKey(IndexKind::kPurpose, "a/b", 77);
+  EXPECT_EQ(key, "x/p/a/b/" + EncodeUint64(77));
+  auto parts = ParseIndexKey(key);
   ASSERT_TRUE(parts.has_value());
   EXPECT_EQ(parts->kind, IndexKind::kPurpose);
   EXPECT_EQ(parts->value, "a/b");
   EXPECT_EQ(parts->index, 77u);
-  EXPECT_EQ(PrintableKey(prefixes[2] + EncodeUint64(77)), "x/p/a/b/77");
+  EXPECT_EQ(PrintableKey(key), "x/p/a/b/77");
+  EXPECT_EQ(IndexName(IndexKind::kPurpose, "a/b"), "x/p/a/b");
   EXPECT_FALSE(ParseIndexKey("x/q/v/" + EncodeUint64(1)).has_value());
   EXPECT_FALSE(ParseIndexKey("x/s//" + EncodeUint64(1)).has_value());
   EXPECT_FALSE(ParseIndexKey("x/s/v" + EncodeUint64(1)).has_value());

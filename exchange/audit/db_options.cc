@@ -17,6 +17,11 @@ rocksdb::Options AuditDbOptions(rocksdb::Env* env) {
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.block_cache = rocksdb::NewLRUCache(64 << 20);
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // Flushes run at the append rate and most of what they write (entries
+  // soon compacted further down, hashes) gains little from compression:
+  // only the last level, where data settles, is compressed.
+  options.compression = rocksdb::kNoCompression;
+  options.bottommost_compression = rocksdb::kLZ4Compression;
   if (env != nullptr) options.env = env;
   return options;
 }

@@ -9,9 +9,10 @@ namespace datarun::audit {
 
 // Returns the options AuditLog opens its database with: created when
 // missing, paranoid checks, bloom filters and a 64 MiB block cache for the
-// point reads of proofs. (The writer puts each batch's keys in ascending
-// order, so memtable inserts need no further help.) `env` may be null (the
-// default environment).
+// point reads of proofs, LZ4 compression on the last level only (flushes
+// stay cheap). (The writer puts each batch's keys in ascending order, so
+// memtable inserts need no further help.) `env` may be null (the default
+// environment).
 rocksdb::Options AuditDbOptions(rocksdb::Env* env);
 
 }  // namespace datarun::audit

@@ -1,5 +1,7 @@
 #include "exchange/audit/log_reader.h"
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -18,33 +20,47 @@ LogReader::LogReader(rocksdb::DB* db, std::string path,
 
 absl::StatusOr<std::vector<merkle::Hash>> LogReader::ReadHashes(
     const std::vector<uint64_t>& indexes) {
+  if (indexes.empty()) return std::vector<merkle::Hash>();
+  std::vector<uint64_t> tiles;
+  tiles.reserve(indexes.size());
+  for (uint64_t index : indexes) tiles.push_back(HashTileOf(index));
+  std::sort(tiles.begin(), tiles.end());
+  tiles.erase(std::unique(tiles.begin(), tiles.end()), tiles.end());
   std::vector<std::string> keys;
-  keys.reserve(indexes.size());
-  for (uint64_t index : indexes) keys.push_back(HashKey(index));
+  keys.reserve(tiles.size());
+  for (uint64_t tile : tiles) keys.push_back(HashTileKey(tile));
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
   db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
-                slices.size(), slices.data(), values.data(), statuses.data());
-  std::vector<merkle::Hash> hashes;
-  hashes.reserve(indexes.size());
+                slices.size(), slices.data(), values.data(), statuses.data(),
+                /*sorted_input=*/true);
+  for (size_t i = 0; i < tiles.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;  // named below, per hash
+    RETURN_IF_ERROR(FromRocksStatus(
+        statuses[i], absl::StrCat("audit log ", path_, ": read hash tile ",
+                                  PrintableKey(keys[i]))));
+    if (values[i].size() % merkle::kHashSize != 0 ||
+        values[i].size() > kHashesPerTile * merkle::kHashSize) {
+      return absl::DataLossError(absl::StrCat(
+          "audit log ", path_, ": hash tile ", PrintableKey(keys[i]), " holds ",
+          values[i].size(), " bytes, not a whole number of hashes up to ",
+          kHashesPerTile));
+    }
+  }
+  std::vector<merkle::Hash> hashes(indexes.size());
   for (size_t i = 0; i < indexes.size(); ++i) {
-    if (statuses[i].IsNotFound()) {
+    const size_t t =
+        std::lower_bound(tiles.begin(), tiles.end(), HashTileOf(indexes[i])) -
+        tiles.begin();
+    const size_t offset = HashOffsetInTile(indexes[i]);
+    if (statuses[t].IsNotFound() ||
+        values[t].size() < offset + merkle::kHashSize) {
       return absl::NotFoundError(absl::StrCat("audit log ", path_, ": hash ",
                                               HashName(indexes[i]),
                                               " is not stored"));
     }
-    RETURN_IF_ERROR(FromRocksStatus(
-        statuses[i], absl::StrCat("audit log ", path_, ": read hash ",
-                                  HashName(indexes[i]))));
-    absl::StatusOr<merkle::Hash> hash = merkle::HashFromBytes(
-        absl::string_view(values[i].data(), values[i].size()));
-    if (!hash.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("audit log ", path_, ": hash ", HashName(indexes[i]),
-                       " holds ", values[i].size(), " bytes instead of 32"));
-    }
-    hashes.push_back(*hash);
+    std::memcpy(hashes[i].data(), values[t].data() + offset, merkle::kHashSize);
   }
   return hashes;
 }

@@ -26,9 +26,10 @@ class LogReader final : public merkle::HashReader {
   LogReader(rocksdb::DB* db, std::string path,
             checkpoint::NoteVerifier verifier);
 
-  // Returns the stored hashes at `indexes` with one MultiGet. Errors:
+  // Returns the stored hashes at `indexes` with one MultiGet of the hash
+  // tiles holding them. Errors:
   //   NOT_FOUND  a hash is not stored (named "h/(level L, P)");
-  //   DATA_LOSS  a stored value is not 32 bytes;
+  //   DATA_LOSS  a tile is not a whole number of hashes (tile named);
   //   INTERNAL   RocksDB failed.
   absl::StatusOr<std::vector<merkle::Hash>> ReadHashes(
       const std::vector<uint64_t>& indexes) override;

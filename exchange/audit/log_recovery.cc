@@ -77,26 +77,9 @@ absl::StatusOr<RecoveredLog> Initialise(rocksdb::DB* db,
   return log;
 }
 
-// Checks (upgrading a version 1 log first) the layout and the key.
-absl::Status CheckFormat(rocksdb::DB* db, const checkpoint::NoteSigner& signer,
-                         const std::string& path) {
-  ASSIGN_OR_RETURN(absl::optional<std::string> format,
-                   GetOptional(db, kFormatKey, path));
-  if (!format.has_value()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "audit log ", path,
-        " is not empty but has no layout version record: it is not a datarun "
-        "audit log"));
-  }
-  if (*format == "1") {
-    RETURN_IF_ERROR(UpgradeFromVersion1(db, signer, path));
-    format = std::string(kFormatVersion);
-  }
-  if (*format != kFormatVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("audit log ", path, " has layout version '", *format,
-                     "'; this build reads version ", kFormatVersion));
-  }
+// Checks that the log was signed with `signer`'s key.
+absl::Status CheckKey(rocksdb::DB* db, const checkpoint::NoteSigner& signer,
+                      const std::string& path) {
   ASSIGN_OR_RETURN(absl::optional<std::string> stored_key,
                    GetOptional(db, kVerifierKeyKey, path));
   if (!stored_key.has_value()) {
@@ -112,8 +95,35 @@ absl::Status CheckFormat(rocksdb::DB* db, const checkpoint::NoteSigner& signer,
   return absl::OkStatus();
 }
 
-// Reads the next index and checks it against the last entry and hash keys.
-absl::StatusOr<uint64_t> ReadSize(rocksdb::DB* db, const std::string& path) {
+// Checks (upgrading a version 1 or 2 log first) the layout and the key.
+absl::Status CheckFormat(rocksdb::DB* db, const checkpoint::NoteSigner& signer,
+                         const std::string& path) {
+  ASSIGN_OR_RETURN(absl::optional<std::string> format,
+                   GetOptional(db, kFormatKey, path));
+  if (!format.has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "audit log ", path,
+        " is not empty but has no layout version record: it is not a datarun "
+        "audit log"));
+  }
+  if (*format == "2") RETURN_IF_ERROR(CheckKey(db, signer, path));
+  if (*format == "1" || *format == "2") {
+    RETURN_IF_ERROR(UpgradeLayout(db, signer, *format, path));
+    format = std::string(kFormatVersion);
+  }
+  if (*format != kFormatVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("audit log ", path, " has layout version '", *format,
+                     "'; this build reads version ", kFormatVersion,
+                     " (and upgrades versions 1 and 2)"));
+  }
+  return CheckKey(db, signer, path);
+}
+
+// Reads the next index and checks it against the last entry and hash tile;
+// sets *hash_tail to the hashes of the last tile unless it is full.
+absl::StatusOr<uint64_t> ReadSize(rocksdb::DB* db, const std::string& path,
+                                  std::string* hash_tail) {
   ASSIGN_OR_RETURN(absl::optional<std::string> next_bytes,
                    GetOptional(db, kNextIndexKey, path));
   absl::optional<uint64_t> next;
@@ -140,20 +150,33 @@ absl::StatusOr<uint64_t> ReadSize(rocksdb::DB* db, const std::string& path) {
         last.has_value() ? absl::StrCat("the last entry is ", *last)
                          : std::string("there are no entries")));
   }
-  ASSIGN_OR_RETURN(absl::optional<std::string> last_hash,
-                   LastKey(db, kHashKeyPrefix, path));
-  uint64_t hashes = merkle::StoredHashCount(*next);
-  absl::optional<uint64_t> last_hash_index;
-  if (last_hash.has_value()) last_hash_index = ParseHashKey(*last_hash);
-  bool hashes_ok =
-      hashes == 0 ? !last_hash.has_value()
-                  : last_hash_index == absl::optional<uint64_t>(hashes - 1);
-  if (!hashes_ok) {
+  ASSIGN_OR_RETURN(absl::optional<std::string> last_tile_key,
+                   LastKey(db, kHashTileKeyPrefix, path));
+  const uint64_t hashes = merkle::StoredHashCount(*next);
+  absl::optional<uint64_t> last_tile;
+  if (last_tile_key.has_value()) last_tile = ParseHashTileKey(*last_tile_key);
+  std::string tail;
+  if (last_tile.has_value()) {
+    ASSIGN_OR_RETURN(absl::optional<std::string> value,
+                     GetOptional(db, *last_tile_key, path));
+    if (value.has_value()) tail = *std::move(value);
+  }
+  const bool tiles_ok =
+      hashes == 0
+          ? !last_tile_key.has_value()
+          : last_tile == absl::optional<uint64_t>(HashTileOf(hashes - 1)) &&
+                tail.size() == HashTileSize(*last_tile, hashes);
+  if (!tiles_ok) {
     return absl::DataLossError(absl::StrCat(
         "audit log ", path, ": a tree of ", *next, " entries has ", hashes,
-        " stored hashes, but the last stored hash key is ",
-        last_hash.has_value() ? PrintableKey(*last_hash) : "absent"));
+        " stored hashes, but the last hash tile is ",
+        last_tile_key.has_value()
+            ? absl::StrCat(PrintableKey(*last_tile_key), " with ",
+                           tail.size() / merkle::kHashSize, " hashes")
+            : std::string("absent")));
   }
+  if (tail.size() == kHashesPerTile * merkle::kHashSize) tail.clear();
+  *hash_tail = std::move(tail);
   return *next;
 }
 
@@ -166,7 +189,8 @@ absl::StatusOr<RecoveredLog> RecoverLog(rocksdb::DB* db,
   ASSIGN_OR_RETURN(bool empty, IsEmpty(db, path));
   if (empty) return Initialise(db, signer, path);
   RETURN_IF_ERROR(CheckFormat(db, signer, path));
-  ASSIGN_OR_RETURN(uint64_t size, ReadSize(db, path));
+  std::string hash_tail;
+  ASSIGN_OR_RETURN(uint64_t size, ReadSize(db, path, &hash_tail));
 
   absl::StatusOr<merkle::CompactRange> range =
       merkle::CompactRange::FromStorage(size, reader);
@@ -192,6 +216,7 @@ absl::StatusOr<RecoveredLog> RecoverLog(rocksdb::DB* db,
 
   RecoveredLog log;
   log.range = *std::move(range);
+  log.hash_tail = std::move(hash_tail);
   ASSIGN_OR_RETURN(log.latest, reader.ReadLatestCheckpoint());
   merkle::Hash root = log.range.Root();
   if (log.latest.checkpoint.size != size ||
@@ -202,6 +227,18 @@ absl::StatusOr<RecoveredLog> RecoverLog(rocksdb::DB* db,
                      merkle::HashToHex(log.latest.checkpoint.root),
                      ") does not match the tree recomputed from storage (size ",
                      size, ", root ", merkle::HashToHex(root), ")"));
+  }
+
+  ASSIGN_OR_RETURN(absl::optional<std::string> indexed,
+                   GetOptional(db, kIndexedKey, path));
+  if (indexed.has_value()) {
+    absl::optional<uint64_t> w = DecodeUint64(*indexed);
+    if (!w.has_value() || *w > size) {
+      return absl::DataLossError(absl::StrCat(
+          "audit log ", path, ": the index watermark ", kIndexedKey,
+          " is malformed or beyond the ", size, " entries"));
+    }
+    log.indexed = *w;
   }
 
   ASSIGN_OR_RETURN(absl::optional<std::string> last_checkpoint,

@@ -20,6 +20,10 @@ namespace datarun::audit {
 struct RecoveredLog {
   // The tree's right edge; its size is the number of entries.
   merkle::CompactRange range;
+  // The hashes in the last hash tile when it is not full (else empty).
+  std::string hash_tail;
+  // The index watermark ("y/indexed", 0 when absent).
+  uint64_t indexed = 0;
   // The checkpoint of the last durable batch (size == range.size()).
   SignedCheckpoint latest;
   // The newest history checkpoint, if any.
@@ -29,15 +33,17 @@ struct RecoveredLog {
 // Initialises an empty database (layout version, next index 0, the
 // verifier key of `signer`, a signed checkpoint of the empty tree; one
 // synced write) or checks an existing one:
-//   - layout version "2" (a version "1" log is upgraded in place first,
-//     see log_upgrade.h; FAILED_PRECONDITION for anything else);
+//   - layout version "3" (a version "1" or "2" log is upgraded in place
+//     first, see log_upgrade.h; FAILED_PRECONDITION for anything else);
 //   - the stored verifier key is `signer`'s (FAILED_PRECONDITION: the key
 //     file holds another key than the one that signed this log);
-//   - the next index follows the last entry and the last stored hash is the
-//     last one of a tree of that size (DATA_LOSS naming both);
+//   - the next index follows the last entry, and the last hash tile is the
+//     one holding the last stored hash of a tree of that size and holds
+//     exactly the hashes up to it (DATA_LOSS naming both);
 //   - the last entry hashes to its stored leaf hash (DATA_LOSS);
 //   - the latest checkpoint verifies, and its size and root are those of
-//     the tree rebuilt from the stored right edge (DATA_LOSS naming both).
+//     the tree rebuilt from the stored right edge (DATA_LOSS naming both);
+//   - the index watermark is not beyond the last entry (DATA_LOSS).
 // `reader` reads the same database and verifies with `signer`'s key.
 absl::StatusOr<RecoveredLog> RecoverLog(rocksdb::DB* db,
                                         const checkpoint::NoteSigner& signer,

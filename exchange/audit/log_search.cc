@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,7 @@
 #include "common/rocksdb_status.h"
 #include "common/status_macros.h"
 #include "exchange/audit/audit_store_keys.h"
+#include "exchange/audit/index_block.h"
 #include "rocksdb/iterator.h"
 
 namespace datarun::audit {
@@ -34,12 +36,22 @@ class TimeRange {
   int64_t to_;
 };
 
-// The keys of one index for one value, in entry index order. Not movable:
-// the iterator's upper bound points into the object.
+// The postings of one index for one value, in entry index order, read
+// block by block from the database (those below `stored_below`), then from
+// `tail` (postings not in the database yet). Not movable: the iterator's
+// upper bound points into the object.
 class Cursor {
  public:
-  Cursor(rocksdb::DB* db, std::string prefix, int64_t* budget)
-      : prefix_(std::move(prefix)), upper_(prefix_), budget_(budget) {
+  Cursor(rocksdb::DB* db, const std::string& path, IndexKind kind,
+         const std::string& value, int64_t* budget,
+         uint64_t stored_below = ~uint64_t{0}, std::vector<Posting> tail = {})
+      : path_(path),
+        name_(IndexName(kind, value)),
+        prefix_(IndexKeyPrefix(kind, value)),
+        upper_(prefix_),
+        budget_(budget),
+        stored_below_(stored_below),
+        tail_(std::move(tail)) {
     upper_.back() += 1;  // "x/c/tax0": just past every "x/c/tax/" key
     upper_slice_ = rocksdb::Slice(upper_);
     rocksdb::ReadOptions options;
@@ -49,53 +61,100 @@ class Cursor {
   Cursor(const Cursor&) = delete;
   Cursor& operator=(const Cursor&) = delete;
 
-  // Moves to the first key naming an entry index >= `target`; false when
-  // there is none (or on error: see status()).
+  // Moves to the first posting naming an entry index >= `target`; false
+  // when there is none, or on error (see status()).
   bool SeekAtLeast(uint64_t target) {
-    if (started_ && (!valid_ || index_ >= target)) return valid_;
-    if (started_ && index_ + 1 == target) {  // the common, sequential case
-      it_->Next();
-      --*budget_;
-      Settle();
-      if (!valid_ || index_ >= target) return valid_;
+    if (started_ && (!valid_ || index() >= target)) return valid_;
+    if (started_) {
+      // Within the current block, or the next one (the common, sequential
+      // case), before seeking.
+      for (++pos_; pos_ < postings_.size(); ++pos_) {
+        if (postings_[pos_].index >= target) return true;
+      }
+      if (in_tail_) {
+        valid_ = false;
+        return false;
+      }
+      if (block_last_ + 1 == target) {
+        it_->Next();
+        --*budget_;
+        if (!Settle(target)) return false;
+        if (valid_ || in_tail_) return valid_;
+      }
     }
     started_ = true;
     it_->Seek(absl::StrCat(prefix_, EncodeUint64(target)));
     --*budget_;
-    Settle();
+    Settle(target);
     return valid_;
   }
 
-  uint64_t index() const { return index_; }
-  absl::string_view key() const {
-    return absl::string_view(it_->key().data(), it_->key().size());
-  }
-  absl::string_view value() const {
-    return absl::string_view(it_->value().data(), it_->value().size());
-  }
-  rocksdb::Status status() const { return it_->status(); }
+  uint64_t index() const { return postings_[pos_].index; }
+  int64_t time_micros() const { return postings_[pos_].time_micros; }
+  const std::string& name() const { return name_; }
+  const absl::Status& status() const { return status_; }
 
  private:
-  // Skips keys of longer values that share the prefix ("a/b" under "a/").
-  void Settle() {
+  // Loads the first block at or after the iterator holding a posting >=
+  // `target`, skipping keys of longer values that share the prefix ("a/b"
+  // under "a/"). Returns false on error.
+  bool Settle(uint64_t target) {
+    valid_ = false;
     for (; it_->Valid(); it_->Next(), --*budget_) {
-      if (it_->key().size() == prefix_.size() + 8) {
-        index_ = *DecodeUint64(key().substr(prefix_.size()));
-        valid_ = true;
-        return;
+      if (it_->key().size() != prefix_.size() + 8) continue;
+      absl::string_view key(it_->key().data(), it_->key().size());
+      block_last_ = *DecodeUint64(key.substr(prefix_.size()));
+      postings_.clear();
+      IndexBlockReader block(
+          block_last_,
+          absl::string_view(it_->value().data(), it_->value().size()));
+      Posting posting;
+      while (block.Next(&posting)) postings_.push_back(posting);
+      if (!block.ok()) {
+        status_ = absl::DataLossError(
+            absl::StrCat("audit log ", path_, ": index block ",
+                         PrintableKey(key), " is malformed"));
+        return false;
+      }
+      *budget_ -= static_cast<int64_t>(postings_.size());
+      for (pos_ = 0; pos_ < postings_.size(); ++pos_) {
+        if (postings_[pos_].index >= target) {
+          valid_ = true;
+          return true;
+        }
       }
     }
-    valid_ = false;
+    status_ = FromRocksStatus(it_->status(),
+                              absl::StrCat("search audit log ", path_));
+    if (!status_.ok()) return false;
+    in_tail_ = true;
+    postings_ = std::move(tail_);
+    *budget_ -= static_cast<int64_t>(postings_.size());
+    for (pos_ = 0; pos_ < postings_.size(); ++pos_) {
+      if (postings_[pos_].index >= target) {
+        valid_ = true;
+        break;
+      }
+    }
+    return true;
   }
 
+  const std::string& path_;
+  const std::string name_;
   const std::string prefix_;
   std::string upper_;
   rocksdb::Slice upper_slice_;
   std::unique_ptr<rocksdb::Iterator> it_;
   int64_t* const budget_;
+  const uint64_t stored_below_;
+  std::vector<Posting> tail_;
+  bool in_tail_ = false;
+  absl::Status status_;
   bool started_ = false;
   bool valid_ = false;
-  uint64_t index_ = 0;
+  uint64_t block_last_ = 0;
+  std::vector<Posting> postings_;  // of the current block
+  size_t pos_ = 0;
 };
 
 // Hits found before their entries are read.
@@ -106,9 +165,9 @@ struct Found {
 };
 
 absl::Status JoinIndexes(std::vector<std::unique_ptr<Cursor>>& cursors,
-                         const LogReader& reader, uint64_t size,
-                         const SearchQuery& query, const TimeRange& range,
-                         int64_t* budget, Found* found) {
+                         uint64_t size, const SearchQuery& query,
+                         const TimeRange& range, int64_t* budget,
+                         Found* found) {
   uint64_t c = query.start_index;
   while (true) {
     if (c >= size) return absl::OkStatus();
@@ -118,10 +177,7 @@ absl::Status JoinIndexes(std::vector<std::unique_ptr<Cursor>>& cursors,
     }
     bool aligned = true;
     for (auto& cursor : cursors) {
-      if (!cursor->SeekAtLeast(c)) {
-        return FromRocksStatus(
-            cursor->status(), absl::StrCat("search audit log ", reader.path()));
-      }
+      if (!cursor->SeekAtLeast(c)) return cursor->status();
       if (cursor->index() > c) {
         c = cursor->index();
         aligned = false;
@@ -129,14 +185,7 @@ absl::Status JoinIndexes(std::vector<std::unique_ptr<Cursor>>& cursors,
       }
     }
     if (!aligned) continue;
-    absl::optional<uint64_t> time = DecodeUint64(cursors[0]->value());
-    if (!time.has_value()) {
-      return absl::DataLossError(absl::StrCat(
-          "audit log ", reader.path(), ": index key ",
-          PrintableKey(cursors[0]->key()), " has a malformed value of ",
-          cursors[0]->value().size(), " bytes"));
-    }
-    if (range.Contains(static_cast<int64_t>(*time))) {
+    if (range.Contains(cursors[0]->time_micros())) {
       if (found->indexes.size() == static_cast<size_t>(query.limit)) {
         found->next = c;
         return absl::OkStatus();
@@ -202,15 +251,14 @@ absl::Status CheckHit(const LogReader& reader, const SearchQuery& query,
   for (const auto& [kind, value] : wanted) {
     if (value->empty() || IndexedValue(entry, kind) == *value) continue;
     return absl::DataLossError(absl::StrCat(
-        "audit log ", reader.path(), ": index key ",
-        PrintableKey(IndexKeyPrefix(kind, *value) + EncodeUint64(index)),
-        " names entry ", index, ", which has another value ('",
+        "audit log ", reader.path(), ": index ", IndexName(kind, *value),
+        " lists entry ", index, ", which has another value ('",
         IndexedValue(entry, kind), "')"));
   }
   if (!range.Contains(entry.time_micros())) {
     return absl::DataLossError(
-        absl::StrCat("audit log ", reader.path(), ": the index keys of entry ",
-                     index, " hold another time than the entry"));
+        absl::StrCat("audit log ", reader.path(), ": the index postings of ",
+                     "entry ", index, " hold another time than the entry"));
   }
   return absl::OkStatus();
 }
@@ -221,7 +269,8 @@ absl::StatusOr<std::vector<SearchHit>> SearchLog(rocksdb::DB* db,
                                                  const LogReader& reader,
                                                  uint64_t size,
                                                  const SearchQuery& query,
-                                                 uint64_t* next_index) {
+                                                 uint64_t* next_index,
+                                                 const IndexBacklog* backlog) {
   *next_index = 0;
   if (query.limit < 1 || query.limit > kMaxSearchLimit) {
     return absl::InvalidArgumentError(
@@ -243,8 +292,18 @@ absl::StatusOr<std::vector<SearchHit>> SearchLog(rocksdb::DB* db,
       {IndexKind::kPurpose, &query.purpose}};
   for (const auto& [kind, value] : filters) {
     if (value->empty()) continue;
+    if (backlog != nullptr) {
+      // The watermark and the tail at once; `size` was read before, so
+      // every entry below it is below the watermark or in the tail.
+      std::vector<Posting> tail;
+      const uint64_t stored_below = backlog->Find(kind, *value, &tail);
+      cursors.push_back(std::make_unique<Cursor>(db, reader.path(), kind,
+                                                 *value, &budget, stored_below,
+                                                 std::move(tail)));
+      continue;
+    }
     cursors.push_back(
-        std::make_unique<Cursor>(db, IndexKeyPrefix(kind, *value), &budget));
+        std::make_unique<Cursor>(db, reader.path(), kind, *value, &budget));
   }
 
   Found found;
@@ -252,8 +311,7 @@ absl::StatusOr<std::vector<SearchHit>> SearchLog(rocksdb::DB* db,
     RETURN_IF_ERROR(
         ScanEntries(db, reader, size, query, range, &budget, &found));
   } else {
-    RETURN_IF_ERROR(
-        JoinIndexes(cursors, reader, size, query, range, &budget, &found));
+    RETURN_IF_ERROR(JoinIndexes(cursors, size, query, range, &budget, &found));
     ASSIGN_OR_RETURN(found.entries, reader.ReadEntriesAt(found.indexes));
   }
   std::vector<SearchHit> hits(found.indexes.size());

@@ -13,6 +13,7 @@
 #include "common/rocksdb_status.h"
 #include "common/status_macros.h"
 #include "exchange/audit/audit_store_keys.h"
+#include "exchange/audit/hash_tile_scan.h"
 #include "exchange/audit/index_key_tally.h"
 #include "exchange/audit/stored_checkpoint.h"
 #include "exchange/checkpoint/note_verifier.h"
@@ -79,7 +80,7 @@ class EntryPass {
         size_(size),
         tally_(tally),
         entries_(db, kEntryKeyPrefix),
-        hashes_(db, kHashKeyPrefix),
+        hashes_(db, path_, merkle::StoredHashCount(size)),
         checkpoints_(db, kCheckpointKeyPrefix) {}
 
   absl::Status Run(VerifyReport* report) {
@@ -120,12 +121,8 @@ class EntryPass {
   absl::Status CheckHashes(uint64_t index,
                            const std::vector<merkle::Hash>& computed) {
     for (size_t i = 0; i < computed.size(); ++i, ++hash_index_) {
-      if (!hashes_.Valid() || hashes_.key() != HashKey(hash_index_)) {
-        RETURN_IF_ERROR(ScanError(hashes_));
-        return Lost(
-            path_, absl::StrCat("hash ", HashName(hash_index_), " is missing"));
-      }
-      if (hashes_.value() != merkle::HashBytes(computed[i])) {
+      ASSIGN_OR_RETURN(absl::string_view stored, hashes_.Next(hash_index_));
+      if (stored != merkle::HashBytes(computed[i])) {
         if (i == 0) {
           return Lost(path_,
                       absl::StrCat("entry ", index,
@@ -137,7 +134,6 @@ class EntryPass {
                                         ": stored value does not match the "
                                         "hash of its children"));
       }
-      hashes_.Next();
     }
     return absl::OkStatus();
   }
@@ -185,15 +181,7 @@ class EntryPass {
                                " is beyond the next index ", size_));
     }
     RETURN_IF_ERROR(ScanError(entries_));
-    if (hashes_.Valid()) {
-      absl::optional<uint64_t> index = ParseHashKey(hashes_.key());
-      return Lost(path_,
-                  absl::StrCat("hash ",
-                               index.has_value() ? HashName(*index)
-                                                 : PrintableKey(hashes_.key()),
-                               " is beyond the tree of ", size_, " entries"));
-    }
-    RETURN_IF_ERROR(ScanError(hashes_));
+    RETURN_IF_ERROR(hashes_.CheckEnd());
     if (checkpoints_.Valid()) {
       return Lost(path_, absl::StrCat("checkpoint key ",
                                       PrintableKey(checkpoints_.key()),
@@ -219,7 +207,7 @@ class EntryPass {
   const uint64_t size_;
   IndexKeyTally* const tally_;
   PrefixScan entries_;
-  PrefixScan hashes_;
+  HashTileScan hashes_;
   PrefixScan checkpoints_;
   merkle::CompactRange range_;
   v1::AuditEntry entry_;
@@ -284,10 +272,32 @@ absl::StatusOr<VerifyReport> VerifyLog(absl::string_view path_view,
   absl::optional<uint64_t> size = DecodeUint64(next_bytes);
   if (!size.has_value()) return Lost(path, "m/next_index is malformed");
 
+  uint64_t indexed = 0;
+  {
+    std::string value;
+    rocksdb::Status s =
+        db->Get(rocksdb::ReadOptions(), std::string(kIndexedKey), &value);
+    if (!s.IsNotFound()) {
+      RETURN_IF_ERROR(FromRocksStatus(s, absl::StrCat("audit log ", path)));
+      absl::optional<uint64_t> w = DecodeUint64(value);
+      if (!w.has_value() || *w > *size || *size - *w > kMaxIndexBacklog) {
+        return Lost(path, absl::StrCat("the index watermark ", kIndexedKey,
+                                       " is malformed or out of range (",
+                                       w.has_value() ? *w : 0, " of ", *size,
+                                       " entries; at most ", kMaxIndexBacklog,
+                                       " may wait)"));
+      }
+      indexed = *w;
+    } else if (*size > kMaxIndexBacklog) {
+      return Lost(path, absl::StrCat("the index watermark ", kIndexedKey,
+                                     " is missing"));
+    }
+  }
+
   // The index keys are read on a second thread while the entries stream.
   // Neither thread needs RocksDB's per-operation perf counters.
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-  IndexKeyTally tally(*size);
+  IndexKeyTally tally(*size, indexed);
   absl::Status index_status;
   std::thread index_scan([&] {
     rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
@@ -300,7 +310,8 @@ absl::StatusOr<VerifyReport> VerifyLog(absl::string_view path_view,
   RETURN_IF_ERROR(entry_status);
   RETURN_IF_ERROR(index_status);
   RETURN_IF_ERROR(tally.Compare(db.get(), path));
-  report.index_keys = tally.stored_keys();
+  report.index_keys = tally.stored_postings();
+  report.indexed = indexed;
   return report;
 }
 

@@ -1,12 +1,14 @@
 #include "exchange/audit/verifier.h"
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "exchange/audit/audit_log.h"
 #include "exchange/audit/audit_store_keys.h"
 #include "exchange/audit/audit_testing.h"
+#include "exchange/audit/index_block.h"
 #include "exchange/audit/stored_checkpoint.h"
 #include "exchange/checkpoint/note_signer.h"
 #include "exchange/merkle/tree.h"
@@ -86,6 +88,26 @@ class VerifierTest : public ::testing::Test {
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, value).ok());
   }
 
+  // Rewrites the index block `key` (naming `last`): keeps the postings
+  // `edit` returns true for, as `edit` changed them.
+  void RewriteBlock(const std::string& key, uint64_t last,
+                    const std::function<bool(Posting*)>& edit) {
+    auto db = OpenRaw();
+    std::string value;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), key, &value).ok())
+        << PrintableKey(key);
+    IndexBlockReader reader(last, value);
+    std::string rewritten;
+    Posting posting;
+    while (reader.Next(&posting)) {
+      if (edit(&posting)) {
+        AppendPosting(last, posting.index, posting.time_micros, &rewritten);
+      }
+    }
+    ASSERT_TRUE(reader.ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, rewritten).ok());
+  }
+
   // Expects VerifyLog to fail with DATA_LOSS mentioning `what`.
   void ExpectDataLoss(absl::string_view what,
                       absl::string_view verifier_key = "") {
@@ -114,7 +136,7 @@ TEST_F(VerifierTest, AnIntactLogVerifies) {
     ASSERT_TRUE(report.ok()) << report.status();
     EXPECT_EQ(report->entries, static_cast<uint64_t>(kEntries));
     EXPECT_EQ(report->checkpoints, 6u);  // 5 history + the latest
-    // subject + consumer + dataset for all, purpose for 3 in 4.
+    // Postings: subject + consumer + dataset for all, purpose for 3 in 4.
     EXPECT_EQ(report->index_keys, 3u * kEntries + kEntries * 3 / 4);
     EXPECT_EQ(report->root, root_);
   }
@@ -136,14 +158,18 @@ TEST_F(VerifierTest, AnAlteredEntryIsNamed) {
 }
 
 TEST_F(VerifierTest, AnAlteredLeafHashIsNamed) {
-  FlipValueByte(HashKey(merkle::StoredHashIndex(0, 321)), 0);
+  const uint64_t hash = merkle::StoredHashIndex(0, 321);
+  FlipValueByte(HashTileKey(HashTileOf(hash)),
+                static_cast<int>(HashOffsetInTile(hash)));
   ExpectDataLoss(
       "entry 321: stored leaf hash does not match the entry (the entry or its "
       "leaf hash h/(level 0, 321) was altered)");
 }
 
 TEST_F(VerifierTest, AnAlteredInteriorHashIsNamed) {
-  FlipValueByte(HashKey(merkle::StoredHashIndex(3, 17)), 31);
+  const uint64_t hash = merkle::StoredHashIndex(3, 17);
+  FlipValueByte(HashTileKey(HashTileOf(hash)),
+                static_cast<int>(HashOffsetInTile(hash)) + 31);
   ExpectDataLoss(
       "hash h/(level 3, 17): stored value does not match the hash of its "
       "children");
@@ -211,11 +237,21 @@ TEST_F(VerifierTest, APinnedKeyRejectsAnotherSigner) {
                  (*other)->VerifierKey());
 }
 
+// The index is written in groups: here one block per value for the whole
+// (closed) log of 500 entries, named by its last entry.
+std::string BlockOf(IndexKind kind, absl::string_view value, uint64_t last) {
+  return IndexBlockKey(kind, value, last);
+}
+
+std::string SubjectBlock(absl::string_view subject, uint64_t last) {
+  return BlockOf(IndexKind::kSubject, subject, last);
+}
+
 TEST_F(VerifierTest, AnAlteredIndexKeyIsNamed) {
-  // An insider hides entry 77 from the subject's "who accessed my data":
-  // the key's value part is rewritten (keys cannot be edited in place).
-  std::string key =
-      IndexKeyPrefix(IndexKind::kSubject, "subject12") + EncodeUint64(77);
+  // An insider hides subject12's entries (12, 25, ..., 493) from "who
+  // accessed my data": the key's value part is rewritten (keys cannot be
+  // edited in place).
+  std::string key = SubjectBlock("subject12", 493);
   {
     auto db = OpenRaw();
     std::string value;
@@ -225,36 +261,93 @@ TEST_F(VerifierTest, AnAlteredIndexKeyIsNamed) {
     ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), key).ok());
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), altered, value).ok());
   }
-  ExpectDataLoss("index key x/s/subject12/77 of entry 77 is missing");
+  ExpectDataLoss("index x/s/subject12 is missing entry 12");
 }
 
-TEST_F(VerifierTest, AnAlteredIndexValueIsNamed) {
-  FlipValueByte(IndexKeyPrefix(IndexKind::kConsumer, "tax") + EncodeUint64(5),
-                7);
-  ExpectDataLoss("index key x/c/tax/5 holds another time than entry 5");
+TEST_F(VerifierTest, ADroppedSubjectPostingIsNamed) {
+  // The block is rewritten without entry 77 alone.
+  RewriteBlock(SubjectBlock("subject12", 493), 493,
+               [](Posting* p) { return p->index != 77; });
+  ExpectDataLoss("index x/s/subject12 is missing entry 77");
 }
 
-TEST_F(VerifierTest, AnExtraIndexKeyIsNamed) {
+TEST_F(VerifierTest, APostingAboveTheWatermarkIsNamed) {
+  // The watermark claims the postings of entries 300 and later are not
+  // written yet, but they are there.
   ASSERT_TRUE(OpenRaw()
-                  ->Put(rocksdb::WriteOptions(),
-                        IndexKeyPrefix(IndexKind::kPurpose, "transfer") +
-                            EncodeUint64(8),
-                        EncodeUint64(Numbered(8).time_micros()))
+                  ->Put(rocksdb::WriteOptions(), std::string(kIndexedKey),
+                        EncodeUint64(300))
                   .ok());
   ExpectDataLoss(
-      "index key x/p/transfer/8 names entry 8 but does not match it");
+      "lists entry 300, at or above the index watermark 300 (y/indexed)");
 }
 
-TEST_F(VerifierTest, AnIndexKeyBeyondTheLogIsNamed) {
-  ASSERT_TRUE(
-      OpenRaw()
-          ->Put(rocksdb::WriteOptions(),
-                IndexKeyPrefix(IndexKind::kDataset, "x.y") + EncodeUint64(9999),
-                EncodeUint64(0))
-          .ok());
+TEST_F(VerifierTest, AWatermarkBeyondTheLogIsNamed) {
+  ASSERT_TRUE(OpenRaw()
+                  ->Put(rocksdb::WriteOptions(), std::string(kIndexedKey),
+                        EncodeUint64(501))
+                  .ok());
   ExpectDataLoss(
-      "index key x/d/x.y/9999 names entry 9999, beyond the log's "
+      "the index watermark y/indexed is malformed or out "
+      "of range (501 of 500 entries");
+}
+
+TEST_F(VerifierTest, ADroppedPostingIsNamed) {
+  // The consumer block is rewritten without entry 90.
+  RewriteBlock(BlockOf(IndexKind::kConsumer, "tax", kEntries - 1), kEntries - 1,
+               [](Posting* p) { return p->index != 90; });
+  ExpectDataLoss("index x/c/tax is missing entry 90");
+}
+
+TEST_F(VerifierTest, AnAlteredIndexTimeIsNamed) {
+  RewriteBlock(BlockOf(IndexKind::kConsumer, "tax", kEntries - 1), kEntries - 1,
+               [](Posting* p) {
+                 if (p->index == 5) p->time_micros += 1;
+                 return true;
+               });
+  ExpectDataLoss("index x/c/tax holds another time for entry 5");
+}
+
+TEST_F(VerifierTest, AnExtraPostingIsNamed) {
+  std::string block;
+  AppendPosting(8, 8, Numbered(8).time_micros(), &block);
+  ASSERT_TRUE(OpenRaw()
+                  ->Put(rocksdb::WriteOptions(),
+                        BlockOf(IndexKind::kPurpose, "transfer", 8), block)
+                  .ok());
+  ExpectDataLoss("index x/p/transfer lists entry 8, which does not match it");
+}
+
+TEST_F(VerifierTest, ADuplicatedPostingIsNamed) {
+  // Entry 30 listed again in a forged block of entry 31's batch.
+  std::string block;
+  AppendPosting(31, 30, Numbered(30).time_micros(), &block);
+  AppendPosting(31, 31, Numbered(31).time_micros(), &block);
+  ASSERT_TRUE(OpenRaw()
+                  ->Put(rocksdb::WriteOptions(),
+                        BlockOf(IndexKind::kConsumer, "tax", 31), block)
+                  .ok());
+  ExpectDataLoss("index x/c/tax lists entry 30 more than once");
+}
+
+TEST_F(VerifierTest, APostingBeyondTheLogIsNamed) {
+  std::string block;
+  AppendPosting(9999, 9999, 0, &block);
+  ASSERT_TRUE(OpenRaw()
+                  ->Put(rocksdb::WriteOptions(),
+                        BlockOf(IndexKind::kDataset, "x.y", 9999), block)
+                  .ok());
+  ExpectDataLoss(
+      "index block x/d/x.y/9999 names entry 9999, beyond the log's "
       "500 entries");
+}
+
+TEST_F(VerifierTest, AMalformedIndexBlockIsNamed) {
+  ASSERT_TRUE(OpenRaw()
+                  ->Put(rocksdb::WriteOptions(),
+                        BlockOf(IndexKind::kConsumer, "tax", 6), "\x01")
+                  .ok());
+  ExpectDataLoss("index block x/c/tax/6 is malformed");
 }
 
 TEST_F(VerifierTest, MissingAndExtraItemsAreNamed) {
@@ -262,11 +355,32 @@ TEST_F(VerifierTest, MissingAndExtraItemsAreNamed) {
   ExpectDataLoss("entry 100 is missing");
   TearDown();
   SetUp();
+  // A whole tile, or the end of one.
+  const uint64_t tile = HashTileOf(merkle::StoredHashIndex(1, 10));
+  ASSERT_TRUE(
+      OpenRaw()->Delete(rocksdb::WriteOptions(), HashTileKey(tile)).ok());
+  ExpectDataLoss(
+      absl::StrCat("hash ", HashName(tile * kHashesPerTile), " is missing"));
+  TearDown();
+  SetUp();
+  {
+    auto db = OpenRaw();
+    std::string value;
+    ASSERT_TRUE(
+        db->Get(rocksdb::ReadOptions(), HashTileKey(tile), &value).ok());
+    value.resize(value.size() - merkle::kHashSize);
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), HashTileKey(tile), value).ok());
+  }
+  ExpectDataLoss(absl::StrCat(
+      "hash ", HashName((tile + 1) * kHashesPerTile - 1), " is missing"));
+  TearDown();
+  SetUp();
   ASSERT_TRUE(OpenRaw()
-                  ->Delete(rocksdb::WriteOptions(),
-                           HashKey(merkle::StoredHashIndex(1, 10)))
+                  ->Put(rocksdb::WriteOptions(), HashTileKey(1000),
+                        std::string(merkle::kHashSize, 'h'))
                   .ok());
-  ExpectDataLoss("hash h/(level 1, 10) is missing");
+  ExpectDataLoss("hash tile h/1000 is beyond the");
   TearDown();
   SetUp();
   ASSERT_TRUE(OpenRaw()

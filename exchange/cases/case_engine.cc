@@ -23,7 +23,7 @@ absl::StatusOr<std::string> Canonical(const std::string& role,
                                       const std::string& subject,
                                       identity::SubjectKind* kind) {
   absl::StatusOr<std::string> canonical =
-      identity::CanonicalSubject(subject, kind);
+      identity::NormalizeSubject(subject, kind);
   if (!canonical.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("parties[", role, "].", canonical.status().message()));

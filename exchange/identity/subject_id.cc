@@ -64,7 +64,7 @@ absl::StatusOr<SubjectKind> ValidateSubject(absl::string_view subject) {
   return SubjectKind::kOrganisation;
 }
 
-absl::StatusOr<std::string> CanonicalSubject(absl::string_view subject,
+absl::StatusOr<std::string> NormalizeSubject(absl::string_view subject,
                                              SubjectKind* kind) {
   std::string canonical(subject);
   if (subject.size() == 15) {

@@ -41,7 +41,7 @@ absl::StatusOr<SubjectKind> ValidateSubject(absl::string_view subject);
 // number upgraded to 18 digits (UpgradeLegacyResidentId), anything else as
 // given; then validated as ValidateSubject does. Sets `*kind`.
 // Returns INVALID_ARGUMENT "subject: <reason>" (never the whole number).
-absl::StatusOr<std::string> CanonicalSubject(absl::string_view subject,
+absl::StatusOr<std::string> NormalizeSubject(absl::string_view subject,
                                              SubjectKind* kind);
 
 // Validates `subject` as the given kind only (for datasets keyed by one

@@ -145,7 +145,7 @@ void IntakeChecker::Check(const std::string& consumer,
   }
   identity::SubjectKind kind = identity::SubjectKind::kPerson;
   absl::StatusOr<std::string> subject =
-      identity::CanonicalSubject(request.subject(), &kind);
+      identity::NormalizeSubject(request.subject(), &kind);
   if (!subject.ok()) {
     done(subject.status());
     return;
