@@ -182,6 +182,25 @@ TEST_F(CaseIntegrationTest, ReviewsRunInParallelAndTheTitleIsTransferred) {
   EXPECT_EQ(TitlesOf(buyer), buyer_titles_before + 1);
 }
 
+TEST_F(CaseIntegrationTest, AMortgagedTitleIsRejectedAndNothingIsWritten) {
+  const std::string seller = Subject("mortgaged_owner_id");
+  const std::string buyer = Subject("buyer_id");
+  const int buyer_titles_before = TitlesOf(buyer);
+  auto submitted = Submit(Transfer("it-mortgaged-1", seller, buyer));
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  v1::CaseRecord done = WaitFinished(submitted->case_id());
+  ASSERT_EQ(done.state(), v1::CASE_STATE_REJECTED) << done.DebugString();
+  EXPECT_FALSE(done.reason().empty());
+  const v1::StepRecord* title = Step(done, "title_review");
+  ASSERT_NE(title, nullptr);
+  EXPECT_EQ(title->state(), v1::STEP_STATE_REJECTED) << title->reason();
+  EXPECT_THAT(title->reason(), HasSubstr("mortgage"));
+  const v1::StepRecord* transfer = Step(done, "transfer");
+  ASSERT_NE(transfer, nullptr);
+  EXPECT_EQ(transfer->state(), v1::STEP_STATE_SKIPPED);
+  EXPECT_EQ(TitlesOf(buyer), buyer_titles_before);
+}
+
 TEST_F(CaseIntegrationTest, BadApplicationsAreRefusedNamingTheProblem) {
   v1::SubmitCaseRequest request =
       Transfer("it-bad-1", Subject("seller_id"), "110105194912310021");
