@@ -150,15 +150,19 @@ AuditLog::~AuditLog() {
     closing_ = true;
     work_.Signal();
   }
-  if (writer_.joinable()) writer_.join();
+  const bool writer_started = writer_.joinable();
+  if (writer_started) writer_.join();
   syncs_.reset();    // makes the last batches durable
   ingests_.reset();  // finishes the index groups handed over
-  backlog_.SealCurrent();
-  while (auto group = backlog_.NextToIngest(size())) {
-    if (ingest_failed_) break;
-    IngestGroup(*group);
+  // A log whose Open failed half way writes nothing more.
+  if (writer_started) {
+    backlog_.SealCurrent();
+    while (auto group = backlog_.NextToIngest(size())) {
+      if (ingest_failed_) break;
+      IngestGroup(*group);
+    }
   }
-  if (size() > 0) {
+  if (writer_started && size() > 0) {
     absl::StatusOr<SignedCheckpoint> published = Publish();
     if (!published.ok()) {
       LogLine("audit_checkpoint_failed", LogLevel::kError)

@@ -21,6 +21,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "exchange/audit/audit_store_keys.h"
@@ -36,7 +37,8 @@ class IndexBacklog {
   struct Group {
     uint64_t begin = 0;
     uint64_t end = 0;
-    absl::flat_hash_map<std::string, std::vector<Posting>> by_term;
+    // Most subjects occur once in a group: their posting stays inline.
+    absl::flat_hash_map<std::string, absl::InlinedVector<Posting, 1>> by_term;
   };
 
   // For a log whose postings of entries [0, indexed) are in RocksDB; groups

@@ -223,5 +223,41 @@ TEST(IndexWatermarkTest, AWatermarkBeyondTheLogIsRefusedAtOpen) {
   EXPECT_EQ(log.status().code(), absl::StatusCode::kDataLoss);
 }
 
+// Rebuilding the backlog reads the entries past the watermark; when one is
+// unreadable the log refuses to open, and writes nothing on the way out.
+TEST(IndexWatermarkTest, AFailedOpenWritesNothing) {
+  TempLog temp;
+  {
+    auto log = temp.Open();
+    for (int i = 0; i < 10; ++i) {
+      ASSERT_TRUE(log->AppendAndWait(Subjected(i)).ok());
+    }
+  }
+  std::vector<std::string> checkpoints;
+  {
+    auto db = temp.OpenRaw();
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), std::string(kIndexedKey),
+                        EncodeUint64(0))
+                    .ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), EntryKey(3), "\xff\xff").ok());
+  }
+  auto log = AuditLog::Open(temp.options);
+  EXPECT_EQ(log.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(log.status().message()),
+              ::testing::HasSubstr("entry 3 cannot be parsed"));
+  auto db = temp.OpenRaw();
+  std::string indexed;
+  ASSERT_TRUE(
+      db->Get(rocksdb::ReadOptions(), std::string(kIndexedKey), &indexed).ok());
+  EXPECT_EQ(indexed, EncodeUint64(0));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions()));
+  int history = 0;
+  for (it->Seek("c/"); it->Valid() && it->key().starts_with("c/"); it->Next()) {
+    ++history;
+  }
+  EXPECT_EQ(history, 1) << "only the checkpoint published at the first close";
+}
+
 }  // namespace
 }  // namespace datarun::audit
