@@ -91,6 +91,7 @@ absl::StatusOr<std::unique_ptr<CaseEngine>> CaseEngine::Start(Options options) {
     absl::MutexLock lock(&engine->gate_->mu);
     engine->gate_->engine = engine.get();
   }
+  if (engine->options_.on_created) engine->options_.on_created(engine.get());
   RETURN_IF_ERROR(engine->Resume());
   return engine;
 }
@@ -113,6 +114,32 @@ std::shared_ptr<CaseEngine::OpenCase> CaseEngine::Find(
   absl::MutexLock lock(&mu_);
   auto it = open_.find(case_id);
   return it == open_.end() ? nullptr : it->second;
+}
+
+absl::Status CaseEngine::CheckCaseBinding(absl::string_view case_id,
+                                          absl::string_view case_type,
+                                          absl::string_view subject) const {
+  std::shared_ptr<OpenCase> c = Find(case_id);
+  if (c == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "case '", case_id, "' is not open (unknown, or already finished)"));
+  }
+  absl::MutexLock lock(&c->mu);
+  if (!IsOpenState(c->record.state())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("case '", case_id, "' is already finished (",
+                     v1::CaseState_Name(c->record.state()), ")"));
+  }
+  if (c->record.case_type() != case_type) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("case '", case_id, "' is a ", c->record.case_type(),
+                     " case, not ", case_type));
+  }
+  for (const v1::CasePartyInput& party : c->record.parties()) {
+    if (party.subject() == subject) return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the subject is not a party of case '", case_id, "'"));
 }
 
 absl::Status CaseEngine::Resume() {

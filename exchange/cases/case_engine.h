@@ -88,6 +88,10 @@ class CaseEngine {
     absl::Duration pull_deadline = absl::Seconds(10);
     // Length of one "day" of Material.defer_days (tests shorten it).
     absl::Duration defer_day = absl::Hours(24);
+    // Optional: called once with the new engine before open cases resume,
+    // for wiring that must reach the engine during resume (the query path's
+    // CheckCaseBinding, asked by resumed pulls).
+    std::function<void(CaseEngine*)> on_created;
   };
 
   // Validates `options`, then loads every open case from the store and
@@ -128,6 +132,16 @@ class CaseEngine {
   // already finished.
   absl::StatusOr<v1::CaseRecord> Cancel(const std::string& caller,
                                         const v1::CancelCaseRequest& request);
+
+  // Checks a case-bound grant's binding for the query path: OK when
+  // `case_id` is an open case of type `case_type` in which `subject` (in
+  // canonical spelling) is a party. FAILED_PRECONDITION otherwise, saying
+  // which: the case is unknown or finished, of another type, or the subject
+  // is not one of its parties (never echoing the subject). Never blocks on
+  // the store; safe to call from any thread, including inside a pull.
+  absl::Status CheckCaseBinding(absl::string_view case_id,
+                                absl::string_view case_type,
+                                absl::string_view subject) const;
 
   struct WatchStart {
     // Pass to Unwatch; 0 when the case is finished (no live events follow).

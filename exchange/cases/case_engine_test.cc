@@ -288,6 +288,36 @@ TEST_F(CaseEngineTest, RejectFinishesCaseAndSkipsTransfer) {
   EXPECT_EQ(StepOf(record, "deed_tax").state(), v1::STEP_STATE_APPROVED);
 }
 
+TEST_F(CaseEngineTest, CaseBindingHoldsOnlyForPartiesOfAnOpenCase) {
+  const std::string id = Submit(PropertyTransfer("b1"));
+  ASSERT_TRUE(reviews_.WaitPending(3));
+  EXPECT_TRUE(engine_->CheckCaseBinding(id, "property_transfer", kBuyer).ok());
+  EXPECT_TRUE(engine_->CheckCaseBinding(id, "property_transfer", kSeller).ok());
+  absl::Status other_type =
+      engine_->CheckCaseBinding(id, "household_relocation", kBuyer);
+  EXPECT_EQ(other_type.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(other_type.message(), HasSubstr("not household_relocation"));
+  const std::string stranger = ResidentId("11010519900303003");
+  absl::Status not_party =
+      engine_->CheckCaseBinding(id, "property_transfer", stranger);
+  EXPECT_THAT(not_party.message(), HasSubstr("not a party"));
+  EXPECT_EQ(std::string(not_party.message()).find(stranger),
+            std::string::npos);
+  EXPECT_THAT(
+      engine_->CheckCaseBinding("nope", "property_transfer", kBuyer).message(),
+      HasSubstr("is not open"));
+
+  v1::ReviewResponse reject;
+  reject.set_decision(v1::REVIEW_DECISION_REJECT);
+  reject.set_reason("no");
+  reviews_.Take("contract_review").done(reject);
+  WaitState(id, v1::CASE_STATE_REJECTED);
+  EXPECT_EQ(engine_->CheckCaseBinding(id, "property_transfer", kBuyer).code(),
+            absl::StatusCode::kFailedPrecondition);
+  reviews_.Take("deed_tax").done(Approve("deed_tax_certificate"));
+  reviews_.Take("title_review").done(Approve());
+}
+
 TEST_F(CaseEngineTest, RetriesWithTheSameKey) {
   const std::string id = Submit(PropertyTransfer("r1"));
   ASSERT_TRUE(reviews_.WaitPending(3));

@@ -2,9 +2,12 @@
 #ifndef DATARUN_EXCHANGE_POLICY_DECISION_H_
 #define DATARUN_EXCHANGE_POLICY_DECISION_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace datarun::policy {
@@ -21,6 +24,13 @@ struct QueryIntent {
   std::string purpose;
   // Case the query belongs to, if any.
   std::string case_id;
+  // Checks the binding of a case-bound grant: OK when `case_id` names an
+  // open case of `case_type` in which the queried subject is a party;
+  // otherwise an error whose message says why (the case is unknown or
+  // finished, of another type, or the subject is not a party). Called only
+  // for grants with a case_type and a non-empty case_id; without it such
+  // grants never match. Must be thread-safe and must not call the policy.
+  std::function<absl::Status(absl::string_view case_type)> check_case;
   // When the query is made (validity windows and rate limits use it).
   absl::Time now;
 };
@@ -35,10 +45,8 @@ struct Decision {
   std::vector<std::string> clear_fields;
   // Released masked by the catalog's rule (grant has UNGRANTED_FIELDS_MASK).
   std::vector<std::string> masked_fields;
-  // When not empty, the grant is case-bound: the caller must check that
-  // the intent's case_id is an open case of this type in which the subject
-  // is a party before releasing anything. Only set when the engine was
-  // built with case binding enabled.
+  // When not empty, the grant is case-bound and QueryIntent::check_case
+  // confirmed the binding.
   std::string case_type;
 };
 

@@ -150,6 +150,20 @@ PolicyEngine::Evaluation PolicyEngine::Evaluate(
                      grant.case_type(), "', and the query names no case"));
     return result;
   }
+  if (!grant.case_type().empty()) {
+    absl::Status bound =
+        intent.check_case
+            ? intent.check_case(grant.case_type())
+            : absl::FailedPreconditionError("no case engine to check it");
+    if (!bound.ok()) {
+      result.stage = kStageCase;
+      result.denial = absl::PermissionDeniedError(absl::StrCat(
+          "grant '", grant.id(), "' applies only within an open case of type '",
+          grant.case_type(), "' in which the subject is a party: ",
+          bound.message()));
+      return result;
+    }
+  }
   if (!compiled.window.Contains(intent.now)) {
     result.stage = kStageWindow;
     const std::string at = absl::FormatTime("%Y-%m-%d %H:%M:%S %Ez", intent.now,

@@ -433,15 +433,35 @@ grants {
   case_type: "property_transfer"
 }
 )txt";
-  PolicyOptions options;
-  options.case_binding_supported = true;
-  auto engine = PolicyEngine::FromText("p", policy, *catalog_, options);
+  auto engine = PolicyEngine::FromText("p", policy, *catalog_);
   ASSERT_TRUE(engine.ok()) << engine.status();
   QueryIntent intent =
       Intent("tax", "registry.marriage", {}, "property_transfer.deed_tax");
+  // Without a way to check the case, a case-bound grant never matches.
+  auto unchecked = (*engine)->Decide(intent);
+  EXPECT_EQ(unchecked.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(unchecked.status().message()),
+              HasSubstr("no case engine to check it"));
+
+  std::vector<std::string> asked;
+  intent.check_case = [&asked](absl::string_view case_type) {
+    asked.emplace_back(case_type);
+    return absl::OkStatus();
+  };
   auto decision = (*engine)->Decide(intent);
   ASSERT_TRUE(decision.ok()) << decision.status();
   EXPECT_EQ(decision->case_type, "property_transfer");
+  EXPECT_THAT(asked, ElementsAre("property_transfer"));
+
+  intent.check_case = [](absl::string_view) {
+    return absl::FailedPreconditionError("case 'case-1' is finished");
+  };
+  auto finished = (*engine)->Decide(intent);
+  EXPECT_EQ(finished.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(std::string(finished.status().message()),
+            "grant 'in-case' applies only within an open case of type "
+            "'property_transfer' in which the subject is a party: case "
+            "'case-1' is finished");
   intent.case_id.clear();
   auto no_case = (*engine)->Decide(intent);
   EXPECT_EQ(no_case.status().code(), absl::StatusCode::kPermissionDenied);

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "exchange/catalog/suggest.h"
 #include "exchange/catalog/value_format.h"
@@ -100,10 +101,16 @@ void ValidateGrant(const v1::Policy& policy, int index,
     ValidateNames(grant.purposes(), path, "purposes", purposes,
                   "the policy declares no purpose", errors);
   }
-  if (!grant.case_type().empty() && !options.case_binding_supported) {
-    errors->Add(Child(path, "case_type"),
-                "case-bound grants need the case engine, which is not enabled "
-                "in this build");
+  if (!grant.case_type().empty() && options.case_types.has_value() &&
+      options.case_types->count(grant.case_type()) == 0) {
+    errors->Add(
+        Child(path, "case_type"),
+        absl::StrCat("grant '", grant.id(), "': unknown case type '",
+                     grant.case_type(), "' (configured: ",
+                     options.case_types->empty()
+                         ? "none; the exchange has no case_types_file"
+                         : absl::StrJoin(*options.case_types, ", "),
+                     ")"));
   }
   absl::StatusOr<ValidityWindow> window = ValidityWindow::Parse(
       grant.not_before(), grant.not_after(), options.date_zone);

@@ -20,7 +20,7 @@ bool IsPurposeCode(absl::string_view code);
 //    catalog department; dataset in the catalog and not NOT_SHARED; at least
 //    one field, each declared top-level field of the dataset, no duplicates;
 //    at least one purpose, each declared in `purposes`, no duplicates;
-//    case_type empty unless options.case_binding_supported; not_before and
+//    case_type one of options.case_types when those are given; not_before and
 //    not_after parse and are ordered; rate_limit.per_second and burst >= 0;
 //  - identity: resolvers and stewards are catalog departments, none twice.
 // Thread-compatible.

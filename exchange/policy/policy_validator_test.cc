@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <ostream>
+#include <set>
 #include <string>
 
 #include "exchange/policy/policy_engine.h"
@@ -73,16 +74,27 @@ TEST(PolicyValidatorTest, SyntaxErrorNamesFileLineColumn) {
   EXPECT_THAT(std::string(status.message()), HasSubstr("policy.textproto:15:"));
 }
 
-TEST(PolicyValidatorTest, CaseBoundGrantsCanBeEnabled) {
+TEST(PolicyValidatorTest, CaseBoundGrantsNameAConfiguredCaseType) {
   const std::string to = R"(id: "tax-marriage"
   case_type: "property_transfer")";
-  absl::Status off = LoadWith(R"(id: "tax-marriage")", to);
-  EXPECT_EQ(std::string(off.message()),
-            "policy.textproto:19: grants[1].case_type: case-bound grants need "
-            "the case engine, which is not enabled in this build");
+  // Loaded on its own, the case type is not checked.
+  EXPECT_TRUE(LoadWith(R"(id: "tax-marriage")", to).ok());
   PolicyOptions options;
-  options.case_binding_supported = true;
+  options.case_types.emplace();
+  absl::Status none = LoadWith(R"(id: "tax-marriage")", to, options);
+  EXPECT_EQ(std::string(none.message()),
+            "policy.textproto:19: grants[1].case_type: grant 'tax-marriage': "
+            "unknown case type 'property_transfer' (configured: none; the "
+            "exchange has no case_types_file)");
+  options.case_types = std::set<std::string>{"household_relocation",
+                                             "property_transfer"};
   EXPECT_TRUE(LoadWith(R"(id: "tax-marriage")", to, options).ok());
+  options.case_types = std::set<std::string>{"household_relocation"};
+  absl::Status unknown = LoadWith(R"(id: "tax-marriage")", to, options);
+  EXPECT_EQ(std::string(unknown.message()),
+            "policy.textproto:19: grants[1].case_type: grant 'tax-marriage': "
+            "unknown case type 'property_transfer' (configured: "
+            "household_relocation)");
 }
 
 struct ErrorCase {

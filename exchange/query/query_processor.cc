@@ -169,6 +169,12 @@ absl::Status QueryProcessor::Decide(Call& call) {
   intent.fields.assign(request.fields().begin(), request.fields().end());
   intent.purpose = request.context().purpose();
   intent.case_id = request.context().case_id();
+  if (options_.case_binding) {
+    intent.check_case = [this, &request](absl::string_view case_type) {
+      return options_.case_binding(request.context().case_id(), case_type,
+                                   absl::AsciiStrToUpper(request.subject()));
+    };
+  }
   intent.now = options_.now();
   std::string considered_grant;
   absl::StatusOr<policy::Decision> decision =

@@ -42,6 +42,15 @@ class QueryProcessor {
     std::function<absl::StatusOr<std::string>(absl::string_view subject,
                                               absl::string_view department)>
         local_id;
+    // Optional: checks a case-bound grant's binding (policy::QueryIntent::
+    // check_case): OK when `case_id` is an open case of `case_type` in which
+    // `subject` (upper-cased) is a party. Called on the calling thread while
+    // the policy decides; must be thread-safe and must not call Query.
+    // Without it, case-bound grants never match.
+    std::function<absl::Status(absl::string_view case_id,
+                               absl::string_view case_type,
+                               absl::string_view subject)>
+        case_binding;
     // Largest number of fields one query may name.
     int max_fields = 64;
     // Time kept back from the caller's deadline for masking and the audit

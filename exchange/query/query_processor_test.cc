@@ -251,6 +251,71 @@ TEST_F(QueryProcessorTest, LowercaseCheckCharacterIsAuditedUnderTheSameHash) {
   EXPECT_EQ(audit_.entries()[0].subject_hash(), hasher_->Hash(kSubject));
 }
 
+// A case-bound grant releases only when the processor's case_binding hook
+// confirms the case; a refusal is audited with the hook's reason.
+TEST_F(QueryProcessorTest, CaseBoundGrantAsksTheCaseBinding) {
+  constexpr char kCasePolicy[] = R"pb(
+    purposes { code: "transfer" }
+    grants {
+      id: "housing-title-in-case"
+      consumer: "housing"
+      dataset: "land.property_title"
+      fields: [ "certificate_no", "area" ]
+      purposes: [ "transfer" ]
+      case_type: "property_transfer"
+    }
+  )pb";
+  auto policy = policy::PolicyEngine::FromText("policy", kCasePolicy, *catalog_);
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  policy_ = std::move(*policy);
+  struct Asked {
+    std::string case_id, case_type, subject;
+  };
+  std::vector<Asked> asked;
+  bool open = true;
+  QueryProcessor::Options options;
+  options.catalog = catalog_.get();
+  options.policy = policy_.get();
+  options.router = &fetcher_;
+  options.audit = &audit_;
+  options.subject_hasher = hasher_.get();
+  options.case_binding = [&](absl::string_view case_id,
+                             absl::string_view case_type,
+                             absl::string_view subject) -> absl::Status {
+    asked.push_back({std::string(case_id), std::string(case_type),
+                     std::string(subject)});
+    if (open) return absl::OkStatus();
+    return absl::FailedPreconditionError("case 'C-1' is finished");
+  };
+  processor_ = std::make_unique<QueryProcessor>(options);
+
+  v1::QueryRequest request = Request({"area"}, "transfer");
+  request.set_subject("11010519491231002x");
+  request.mutable_context()->set_case_id("C-1");
+  auto allowed = Run(request);
+  ASSERT_TRUE(allowed.ok()) << allowed.status();
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].case_id, "C-1");
+  EXPECT_EQ(asked[0].case_type, "property_transfer");
+  EXPECT_EQ(asked[0].subject, kSubject);
+
+  open = false;
+  auto refused = Run(request);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(refused.status().message(), HasSubstr("case 'C-1' is finished"));
+  EXPECT_EQ(fetcher_.calls(), 1);
+
+  request.mutable_context()->clear_case_id();
+  auto no_case = Run(request);
+  EXPECT_THAT(no_case.status().message(), HasSubstr("names no case"));
+  EXPECT_EQ(asked.size(), 2u);
+  auto entries = audit_.entries();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[1].decision(), v1::AUDIT_DECISION_DENY);
+  EXPECT_EQ(entries[1].case_id(), "C-1");
+  EXPECT_EQ(entries[1].grant_id(), "housing-title-in-case");
+}
+
 TEST_F(QueryProcessorTest, DeniedQueryIsAuditedAndNeverFetched) {
   auto result = Run(Request({"certificate_no", "mortgage_holder"}));
   EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);

@@ -11,6 +11,8 @@
 #include "common/file_util.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "common/textproto_file.h"
+#include "datarun/v1/workflow.pb.h"
 #include "exchange/security/tls_credentials.h"
 
 namespace datarun::server {
@@ -20,9 +22,21 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   std::unique_ptr<ExchangeServer> server(new ExchangeServer);
   ASSIGN_OR_RETURN(server->catalog_,
                    catalog::Catalog::LoadFile(config.catalog_file()));
-  ASSIGN_OR_RETURN(
-      server->policy_,
-      policy::PolicyEngine::LoadFile(config.policy_file(), *server->catalog_));
+  // Case-bound grants are accepted when case types are configured; the
+  // engine checks each binding (CaseEngine::CheckCaseBinding).
+  policy::PolicyOptions policy_options;
+  policy_options.case_types.emplace();
+  if (!config.case_types_file().empty()) {
+    v1::CaseTypes case_types;
+    RETURN_IF_ERROR(
+        TextProtoFile::Load(config.case_types_file(), &case_types).status());
+    for (const v1::CaseType& type : case_types.case_types()) {
+      policy_options.case_types->insert(type.id());
+    }
+  }
+  ASSIGN_OR_RETURN(server->policy_, policy::PolicyEngine::LoadFile(
+                                        config.policy_file(), *server->catalog_,
+                                        policy_options));
   for (const v1::AdapterEndpoint& endpoint : config.adapters()) {
     if (!server->catalog_->HasDepartment(endpoint.department())) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -95,6 +109,16 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
                                absl::string_view department) {
     return registry->PrimaryLocalId(subject, department);
   };
+  query_options.case_binding = [server = server.get()](
+                                   absl::string_view case_id,
+                                   absl::string_view case_type,
+                                   absl::string_view subject) -> absl::Status {
+    const cases::CaseEngine* engine = server->binding_engine_.load();
+    if (engine == nullptr) {
+      return absl::UnavailableError("the case engine is not running");
+    }
+    return engine->CheckCaseBinding(case_id, case_type, subject);
+  };
   server->processor_ = std::make_unique<query::QueryProcessor>(query_options);
 
   ExchangeService::Options service_options;
@@ -160,6 +184,10 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   };
   engine_options.query = intake_options.query;
   engine_options.local_id = query_options.local_id;
+  engine_options.on_created = [server = server.get()](
+                                 cases::CaseEngine* engine) {
+    server->binding_engine_.store(engine);
+  };
   engine_options.audit_readers.assign(config.audit_readers().begin(),
                                       config.audit_readers().end());
   ASSIGN_OR_RETURN(server->case_engine_,
@@ -198,7 +226,10 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   return server;
 }
 
-ExchangeServer::~ExchangeServer() { Shutdown(); }
+ExchangeServer::~ExchangeServer() {
+  Shutdown();
+  binding_engine_.store(nullptr);
+}
 
 void ExchangeServer::Shutdown(absl::Duration grace) {
   if (shut_down_ || server_ == nullptr) return;

@@ -5,6 +5,7 @@
 
 #include <grpcpp/server.h>
 
+#include <atomic>
 #include <memory>
 
 #include "absl/status/statusor.h"
@@ -73,6 +74,9 @@ class ExchangeServer {
   std::unique_ptr<IntakeService> intake_service_;
   std::unique_ptr<cases::CaseStore> case_store_;
   std::unique_ptr<cases::CaseEngine> case_engine_;
+  // The engine the query path asks about case-bound grants; published
+  // before open cases resume, cleared at shutdown.
+  std::atomic<const cases::CaseEngine*> binding_engine_{nullptr};
   std::unique_ptr<CaseService> case_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -23,6 +23,7 @@
 namespace datarun::testing {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr int kReviewMs = 600;
@@ -174,6 +175,27 @@ TEST_F(CaseIntegrationTest, ReviewsRunInParallelAndTheTitleIsTransferred) {
 
   // The land registry's store holds the new title of the buyer.
   EXPECT_EQ(TitlesOf(buyer), buyer_titles_before + 1);
+
+  // The service hall read the buyer's contract price for the deed tax under
+  // the case-bound grant while the case was open; now that it is finished,
+  // the same query in the same case gets only the intake grant: the price
+  // comes back masked.
+  v1::QueryRequest price;
+  price.set_dataset("housing.sale_contract");
+  price.set_subject(buyer);
+  price.add_fields("contract_no");
+  price.add_fields("price");
+  price.mutable_context()->set_purpose("property_transfer.intake");
+  price.mutable_context()->set_case_id(done.case_id());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(5));
+  v1::QueryResponse after_case;
+  grpc::Status price_status =
+      StubAs("servicehall")->Query(&context, price, &after_case);
+  ASSERT_TRUE(price_status.ok()) << price_status.error_message();
+  EXPECT_EQ(after_case.grant_id(), "servicehall.sale_contract.intake");
+  EXPECT_THAT(after_case.masked_fields(), ElementsAre("price"));
 
   // Submitting the same request again returns the same case.
   auto again = Submit(Transfer("it-transfer-1", seller, buyer));
