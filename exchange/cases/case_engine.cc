@@ -138,8 +138,8 @@ absl::Status CaseEngine::CheckCaseBinding(absl::string_view case_id,
   for (const v1::CasePartyInput& party : c->record.parties()) {
     if (party.subject() == subject) return absl::OkStatus();
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      "the subject is not a party of case '", case_id, "'"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("the subject is not a party of case '", case_id, "'"));
 }
 
 absl::Status CaseEngine::Resume() {

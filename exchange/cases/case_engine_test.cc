@@ -301,8 +301,7 @@ TEST_F(CaseEngineTest, CaseBindingHoldsOnlyForPartiesOfAnOpenCase) {
   absl::Status not_party =
       engine_->CheckCaseBinding(id, "property_transfer", stranger);
   EXPECT_THAT(not_party.message(), HasSubstr("not a party"));
-  EXPECT_EQ(std::string(not_party.message()).find(stranger),
-            std::string::npos);
+  EXPECT_EQ(std::string(not_party.message()).find(stranger), std::string::npos);
   EXPECT_THAT(
       engine_->CheckCaseBinding("nope", "property_transfer", kBuyer).message(),
       HasSubstr("is not open"));

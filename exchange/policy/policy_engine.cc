@@ -159,8 +159,8 @@ PolicyEngine::Evaluation PolicyEngine::Evaluate(
       result.stage = kStageCase;
       result.denial = absl::PermissionDeniedError(absl::StrCat(
           "grant '", grant.id(), "' applies only within an open case of type '",
-          grant.case_type(), "' in which the subject is a party: ",
-          bound.message()));
+          grant.case_type(),
+          "' in which the subject is a party: ", bound.message()));
       return result;
     }
   }

@@ -103,14 +103,13 @@ void ValidateGrant(const v1::Policy& policy, int index,
   }
   if (!grant.case_type().empty() && options.case_types.has_value() &&
       options.case_types->count(grant.case_type()) == 0) {
-    errors->Add(
-        Child(path, "case_type"),
-        absl::StrCat("grant '", grant.id(), "': unknown case type '",
-                     grant.case_type(), "' (configured: ",
-                     options.case_types->empty()
-                         ? "none; the exchange has no case_types_file"
-                         : absl::StrJoin(*options.case_types, ", "),
-                     ")"));
+    errors->Add(Child(path, "case_type"),
+                absl::StrCat("grant '", grant.id(), "': unknown case type '",
+                             grant.case_type(), "' (configured: ",
+                             options.case_types->empty()
+                                 ? "none; the exchange has no case_types_file"
+                                 : absl::StrJoin(*options.case_types, ", "),
+                             ")"));
   }
   absl::StatusOr<ValidityWindow> window = ValidityWindow::Parse(
       grant.not_before(), grant.not_after(), options.date_zone);

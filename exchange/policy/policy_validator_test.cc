@@ -86,8 +86,8 @@ TEST(PolicyValidatorTest, CaseBoundGrantsNameAConfiguredCaseType) {
             "policy.textproto:19: grants[1].case_type: grant 'tax-marriage': "
             "unknown case type 'property_transfer' (configured: none; the "
             "exchange has no case_types_file)");
-  options.case_types = std::set<std::string>{"household_relocation",
-                                             "property_transfer"};
+  options.case_types =
+      std::set<std::string>{"household_relocation", "property_transfer"};
   EXPECT_TRUE(LoadWith(R"(id: "tax-marriage")", to, options).ok());
   options.case_types = std::set<std::string>{"household_relocation"};
   absl::Status unknown = LoadWith(R"(id: "tax-marriage")", to, options);

@@ -265,7 +265,8 @@ TEST_F(QueryProcessorTest, CaseBoundGrantAsksTheCaseBinding) {
       case_type: "property_transfer"
     }
   )pb";
-  auto policy = policy::PolicyEngine::FromText("policy", kCasePolicy, *catalog_);
+  auto policy =
+      policy::PolicyEngine::FromText("policy", kCasePolicy, *catalog_);
   ASSERT_TRUE(policy.ok()) << policy.status();
   policy_ = std::move(*policy);
   struct Asked {
@@ -282,8 +283,8 @@ TEST_F(QueryProcessorTest, CaseBoundGrantAsksTheCaseBinding) {
   options.case_binding = [&](absl::string_view case_id,
                              absl::string_view case_type,
                              absl::string_view subject) -> absl::Status {
-    asked.push_back({std::string(case_id), std::string(case_type),
-                     std::string(subject)});
+    asked.push_back(
+        {std::string(case_id), std::string(case_type), std::string(subject)});
     if (open) return absl::OkStatus();
     return absl::FailedPreconditionError("case 'C-1' is finished");
   };

@@ -175,17 +175,16 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   engine_options.case_types = server->case_types_.get();
   engine_options.catalog = server->catalog_.get();
   engine_options.store = server->case_store_.get();
-  engine_options.review = [router = server->router_.get()](
-                              const std::string& department,
-                              const v1::ReviewRequest& request,
-                              absl::Time deadline,
-                              cases::CaseEngine::ReviewDone done) {
-    router->Review(department, request, deadline, std::move(done));
-  };
+  engine_options.review =
+      [router = server->router_.get()](
+          const std::string& department, const v1::ReviewRequest& request,
+          absl::Time deadline, cases::CaseEngine::ReviewDone done) {
+        router->Review(department, request, deadline, std::move(done));
+      };
   engine_options.query = intake_options.query;
   engine_options.local_id = query_options.local_id;
-  engine_options.on_created = [server = server.get()](
-                                 cases::CaseEngine* engine) {
+  engine_options.on_created = [server =
+                                   server.get()](cases::CaseEngine* engine) {
     server->binding_engine_.store(engine);
   };
   engine_options.audit_readers.assign(config.audit_readers().begin(),

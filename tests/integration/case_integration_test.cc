@@ -104,8 +104,8 @@ class CaseIntegrationTest : public StackFixture {
       }
       absl::SleepFor(absl::Milliseconds(100));
     }
-    ADD_FAILURE() << "case " << case_id << " did not finish: "
-                  << record.DebugString();
+    ADD_FAILURE() << "case " << case_id
+                  << " did not finish: " << record.DebugString();
     return record;
   }
 
@@ -120,10 +120,9 @@ class CaseIntegrationTest : public StackFixture {
   // Titles in force of `subject`, as land reads them.
   int TitlesOf(const std::string& subject) {
     v1::QueryResponse response;
-    grpc::Status status =
-        Query(*StubAs("housing"), "land.property_title", subject,
-              "property_transfer.contract_filing", {"certificate_no"},
-              &response);
+    grpc::Status status = Query(*StubAs("housing"), "land.property_title",
+                                subject, "property_transfer.contract_filing",
+                                {"certificate_no"}, &response);
     if (status.error_code() == grpc::StatusCode::NOT_FOUND) return 0;
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response.records_size();
