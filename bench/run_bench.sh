@@ -7,6 +7,7 @@
 #   exchange  datarun-loadgen -> exchange -> adapter    (mTLS, policy, identity,
 #                                                         durable audit)
 #   nginx     datarun-loadgen -> nginx grpc_pass grpcs -> adapter (TLS both legs)
+#   exchange-nosync  the exchange with audit durability off (its cost)
 # Each is run closed-loop (saturation), then open-loop at half of the
 # exchange's saturation throughput (added latency), then the exchange once
 # more for the memory-flatness check (--long: 5 minutes).
@@ -69,10 +70,14 @@ sed -E 's/rate_limit \{[^}]*\}/rate_limit { per_second: 1000000 burst: 1000000 }
   deploy/local/policy.textproto > "$STATE/bench-policy.textproto"
 
 LOCAL_PID=""
+NOSYNC_PID=""
 NGINX_PID_FILE="$STATE/run/nginx.pid"
 cleanup() {
   if [ -f "$NGINX_PID_FILE" ]; then
     kill "$(cat "$NGINX_PID_FILE")" 2>/dev/null || true
+  fi
+  if [ -n "$NOSYNC_PID" ]; then
+    kill "$NOSYNC_PID" 2>/dev/null || true
   fi
   if [ -n "$LOCAL_PID" ]; then
     kill "$LOCAL_PID" 2>/dev/null || true
@@ -166,6 +171,34 @@ loadgen() {  # loadgen <name> <flags...>
 loadgen direct-sat   --target=adapter  --concurrency="$CONCURRENCY" --duration="$DURATION"
 loadgen exchange-sat --target=exchange --concurrency="$CONCURRENCY" --duration="$DURATION"
 loadgen nginx-sat    --target=proxy    --concurrency="$CONCURRENCY" --duration="$DURATION"
+
+# The cost of durability: a second exchange on the same adapters, identical
+# but for `unsafe_audit_no_sync` (appends acknowledged before the fsync), in
+# a state directory of its own (its own audit log, identity and case stores;
+# the PKI, data and adapters are shared). Saturation, closed loop.
+NOSYNC="$STATE/nosync"
+rm -rf "$NOSYNC"
+mkdir -p "$NOSYNC/run" "$NOSYNC/audit"
+ln -s "$PKI" "$NOSYNC/pki"
+ln -s "$STATE/data" "$NOSYNC/data"
+cp "$STATE"/run/adapter-*.pid "$STATE"/run/adapter-*.port "$NOSYNC/run/"
+sed -e "s|\"$STATE/audit/log\"|\"$NOSYNC/audit/log\"|" \
+    -e "s|\"$STATE/identity\"|\"$NOSYNC/identity\"|" \
+    -e "s|\"$STATE/cases\"|\"$NOSYNC/cases\"|" \
+  "$STATE/config/exchange.textproto" > "$NOSYNC/exchange.textproto"
+echo "unsafe_audit_no_sync: true" >> "$NOSYNC/exchange.textproto"
+"$BIN/datarun-exchange" --config="$NOSYNC/exchange.textproto" \
+  --port_file="$NOSYNC/run/exchange.port" 2> "$NOSYNC/exchange.log" &
+NOSYNC_PID=$!
+echo "$NOSYNC_PID" > "$NOSYNC/run/exchange.pid"
+for _ in $(seq 1 300); do [ -s "$NOSYNC/run/exchange.port" ] && break; sleep 0.1; done
+[ -s "$NOSYNC/run/exchange.port" ] || { echo "the no-sync exchange did not start:" >&2; cat "$NOSYNC/exchange.log" >&2; exit 1; }
+log "scenario exchange-nosync-sat"
+"$BIN/datarun-loadgen" --state="$NOSYNC" --policy="$STATE/bench-policy.textproto" \
+  --channels="$CHANNELS" --label=exchange-nosync-sat --out="$RAW/exchange-nosync-sat.json" \
+  --target=exchange --concurrency="$CONCURRENCY" --duration="$DURATION"
+kill "$NOSYNC_PID"; wait "$NOSYNC_PID" 2>/dev/null || true
+NOSYNC_PID=""
 
 # Half of the exchange's saturation throughput, open loop, for every path.
 HALF="$(python3 -c 'import json,sys; print(max(1.0, json.load(open(sys.argv[1]))["ok_rps"] / 2))' "$RAW/exchange-sat.json")"

@@ -8,6 +8,7 @@
 #include "common/file_util.h"
 #include "common/status_macros.h"
 #include "datarun/v1/policy.pb.h"
+#include "exchange/identity/subject_id.h"
 #include "google/protobuf/text_format.h"
 
 namespace datarun::bench {
@@ -51,7 +52,16 @@ absl::StatusOr<std::vector<std::string>> ReadSubjects(
   std::vector<std::string> subjects;
   RETURN_IF_ERROR(db->Query(sql, {legacy::SqlValue(int64_t{limit})},
                             [&](const legacy::SqliteRow& row) {
-                              subjects.emplace_back(row.Text(0));
+                              // Legacy stores still hold some 15-digit
+                              // numbers; a consumer sends the 18-digit
+                              // form, and so does the load.
+                              identity::SubjectKind kind;
+                              absl::StatusOr<std::string> subject =
+                                  identity::NormalizeSubject(row.Text(0),
+                                                             &kind);
+                              if (subject.ok()) {
+                                subjects.push_back(*std::move(subject));
+                              }
                               return absl::OkStatus();
                             }));
   return subjects;

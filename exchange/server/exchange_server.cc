@@ -50,6 +50,14 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
                    audit::SubjectHasher::OpenOrCreate(config.audit_key_file()));
   audit::AuditLog::Options audit_options;
   audit_options.path = config.audit_dir();
+  audit_options.sync = !config.unsafe_audit_no_sync();
+  if (config.unsafe_audit_no_sync()) {
+    LogLine("audit_durability_off", LogLevel::kWarning)
+        .Str("config", "unsafe_audit_no_sync")
+        .Str("risk",
+             "accesses are acknowledged before they are durable: a crash may "
+             "lose audit entries of released data; for benchmarks only");
+  }
   audit_options.signing_key_file = config.audit_signing_key_file();
   audit_options.origin = absl::StrCat(config.trust_domain(), "/audit");
   audit_options.checkpoint_interval =
