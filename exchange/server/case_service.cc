@@ -95,7 +95,9 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::CaseEvent> {
 
   void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || writing_) return;
-    if (!queue_.empty() && !ended_) {
+    // Every queued event goes out, also after the end is known (a finished
+    // case replays all its events); the stream ends once the queue is empty.
+    if (!queue_.empty()) {
       current_ = std::move(queue_.front());
       queue_.pop_front();
       writing_ = true;

@@ -196,6 +196,28 @@ TEST_F(CaseIntegrationTest, ReviewsRunInParallelAndTheTitleIsTransferred) {
   EXPECT_EQ(after_case.grant_id(), "servicehall.sale_contract.intake");
   EXPECT_THAT(after_case.masked_fields(), ElementsAre("price"));
 
+  // Watching the finished case replays every one of its events, in order,
+  // ending with FINISHED.
+  {
+    grpc::ClientContext watch_context;
+    watch_context.set_deadline(std::chrono::system_clock::now() +
+                               std::chrono::seconds(10));
+    v1::WatchCaseRequest watch;
+    watch.set_case_id(done.case_id());
+    auto reader = Cases()->Watch(&watch_context, watch);
+    v1::CaseEvent event;
+    uint64_t expected = 1;
+    v1::CaseEventKind last_kind = v1::CASE_EVENT_KIND_UNSPECIFIED;
+    while (reader->Read(&event)) {
+      EXPECT_EQ(event.sequence(), expected++);
+      last_kind = event.kind();
+    }
+    grpc::Status watched = reader->Finish();
+    EXPECT_TRUE(watched.ok()) << watched.error_message();
+    EXPECT_EQ(expected - 1, done.last_event());
+    EXPECT_EQ(last_kind, v1::CASE_EVENT_KIND_FINISHED);
+  }
+
   // Submitting the same request again returns the same case.
   auto again = Submit(Transfer("it-transfer-1", seller, buyer));
   ASSERT_TRUE(again.ok()) << again.status();
