@@ -21,6 +21,12 @@ rocksdb::Options AuditDbOptions(rocksdb::Env* env) {
   // soon compacted further down, hashes) gains little from compression:
   // only the last level, where data settles, is compressed.
   options.compression = rocksdb::kNoCompression;
+  // A bounded memory footprint: memtables of 16 MB (RocksDB's default is
+  // 64 MB, which alone held the exchange's resident memory rising for the
+  // first minutes of a run). Appends are sequential, so smaller memtables
+  // only mean more, smaller flushes.
+  options.write_buffer_size = 16 << 20;
+  options.max_write_buffer_number = 2;
   options.bottommost_compression = rocksdb::kLZ4Compression;
   if (env != nullptr) options.env = env;
   return options;
