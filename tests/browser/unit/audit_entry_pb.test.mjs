@@ -2,6 +2,7 @@
 // (gateway/web/ui/js/audit_entry_pb.js) against bytes produced by
 // `protoc --encode=datarun.v1.AuditEntry` from proto/datarun/v1/audit.proto
 // (the vectors below were made that way; the text input is in each test).
+import './setup.mjs';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 

@@ -1,6 +1,7 @@
 // The label table (gateway/web/ui/js/i18n.js): both languages carry the same
 // keys and placeholders, every key the pages use exists, bilingual titles
 // split, and every enum value of the protos the UI shows has a label.
+import './setup.mjs';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';

@@ -1,6 +1,7 @@
 // RFC 9162 proof verification (gateway/web/ui/js/merkle.js) against trees
 // built here from the RFC's recursive definitions (MTH, PATH, PROOF), which
 // share no code with the verifier.
+import './setup.mjs';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 

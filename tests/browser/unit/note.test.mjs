@@ -1,6 +1,7 @@
 // Signed-note checkpoints (gateway/web/ui/js/note.js): a note signed here with
 // a fresh Ed25519 key in the C2SP format verifies; altered text, an altered
 // signature, another key and malformed notes fail.
+import './setup.mjs';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 

@@ -2,6 +2,7 @@
 // rendering (errors.js): parallel reviews overlap, the join starts after its
 // predecessors, replayed events are ignored, and API errors keep the
 // server's message.
+import './setup.mjs';
 import test from 'node:test';
 import assert from 'node:assert/strict';
 
