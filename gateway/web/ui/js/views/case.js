@@ -13,7 +13,7 @@ import { formatMicros, maskSubject } from '../format.js';
 import {
   modelFromRecord, applyEvent, layout, formatDuration, summarizeMetrics, isFinishedCase,
 } from '../timeline.js';
-import { errorBox, infoBox, badge, table, field, section, pageHeader, loading } from './common.js';
+import { errorBox, infoBox, badge, table, field, section, pageHeader, loading, partyLabel } from './common.js';
 
 const LANE_H = 34;
 const AXIS_H = 30;
@@ -67,8 +67,11 @@ function svgTimeline(model, width) {
   // Waiting, supplement and finish markers.
   for (const mk of l.markers) {
     kids.push(h('line', { class: `tl-marker tl-${mk.kind}`, x1: mk.x, x2: mk.x, y1: TOP - 8, y2: height - AXIS_H }));
-    kids.push(h('text', { class: `tl-marker-label tl-${mk.kind}`, x: mk.x + 3, y: TOP - 10 },
-      mk.kind === 'finish' ? tEnum(mk.label) : mk.label));
+    const finish = mk.kind === 'finish';
+    kids.push(h('text', {
+      class: `tl-marker-label tl-${mk.kind}`, x: finish ? mk.x - 3 : mk.x + 3, y: TOP - 10,
+      'text-anchor': finish ? 'end' : 'start',
+    }, finish ? tEnum(mk.label) : mk.label));
   }
   const svg = h('svg.timeline', {
     viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
@@ -160,7 +163,7 @@ export function render(ctx) {
     headerInfo.replaceChildren(
       h('div.case-title-row', h('span.case-type', typeTitle), ' ', badge(record.state, undefined), ' ', conn),
       h('dl.kv',
-        h('dt', t('case.parties')), h('dd', (record.parties || []).map((p) => `${p.role}: ${maskSubject(p.subject)}`).join(' · ')),
+        h('dt', t('case.parties')), h('dd', (record.parties || []).map((p) => `${partyLabel(p.role)}: ${maskSubject(p.subject)}`).join(' · ')),
         h('dt', t('case.submitted_by')), h('dd', `${record.submitted_by || ''}${record.on_behalf_of ? ` / ${record.on_behalf_of}` : ''} · ${formatMicros(record.submitted_at_micros)}`)));
     headerInfo.querySelector('.badge').id = 'case-state';
     resultBox.replaceChildren();

@@ -6,7 +6,7 @@ import { t, localTitle } from '../i18n.js';
 import * as api from '../api.js';
 import { formatMicros, maskSubject } from '../format.js';
 import { formatDuration } from '../timeline.js';
-import { errorBox, badge, table, field, section, pageHeader, loading } from './common.js';
+import { errorBox, badge, table, field, section, pageHeader, loading, partyLabel } from './common.js';
 
 const STATES = ['CASE_STATE_RUNNING', 'CASE_STATE_WAITING', 'CASE_STATE_COMPLETED', 'CASE_STATE_REJECTED',
   'CASE_STATE_FAILED', 'CASE_STATE_CANCELLED'];
@@ -27,7 +27,7 @@ export function render(ctx) {
   const rowsBody = [];
 
   function row(c) {
-    const parties = (c.parties || []).map((p) => `${p.role}: ${maskSubject(p.subject)}`).join(', ');
+    const parties = (c.parties || []).map((p) => `${partyLabel(p.role)}: ${maskSubject(p.subject)}`).join(', ');
     const elapsed = c.metrics && c.metrics.elapsed_ms ? formatDuration(c.metrics.elapsed_ms) : '';
     return h('tr', { dataset: { caseId: c.case_id, state: c.state || '' } },
       h('td', h('a', { href: `#/cases/${encodeURIComponent(c.case_id)}` }, c.case_id)),

@@ -72,3 +72,10 @@ export function mark(state, label, titleText) {
 export function loading() {
   return h('p.loading', { role: 'status' }, t('app.loading'));
 }
+
+// Label of a party role ("卖方" / "Seller"); unknown roles as they are.
+export function partyLabel(role) {
+  const key = `party.${role}`;
+  const label = t(key);
+  return label === key ? role : label;
+}

@@ -10,16 +10,13 @@ import { h, uid } from '../dom.js';
 import { t, tEnum, localTitle } from '../i18n.js';
 import * as api from '../api.js';
 import { subjectShapeError } from '../format.js';
-import { errorBox, infoBox, badge, table, field, section, pageHeader, loading } from './common.js';
+import { errorBox, infoBox, badge, table, field, section, pageHeader, loading, partyLabel } from './common.js';
 
 function newRequestId() {
   if (globalThis.crypto && crypto.randomUUID) return `desk-${crypto.randomUUID()}`;
   return `desk-${Date.now()}-${Math.random().toString(16).slice(2)}`;
 }
 
-function partyLabel(role) {
-  return role;
-}
 
 export function render(ctx) {
   const el = h('div.desk', pageHeader(t('desk.title'), t('desk.intro')));
@@ -72,8 +69,8 @@ export function render(ctx) {
     const st = mc.status || 'MATERIAL_STATUS_UNSPECIFIED';
     const source = [];
     if (mc.department) source.push(h('span.dept', mc.department));
-    if (mc.dataset) source.push(h('code', mc.dataset));
     if (st === 'MATERIAL_STATUS_PULLED') source.push(h('span.muted', ` · ${t('desk.records', { n: mc.records || 0 })}`));
+    if (mc.dataset) source.push(h('div.small', h('code', mc.dataset)));
     if (mc.detail && st !== 'MATERIAL_STATUS_PULLED') source.push(h('div.small.muted', mc.detail));
 
     let action = null;
@@ -149,7 +146,7 @@ export function render(ctx) {
     for (const role of parties) {
       const why = subjectShapeError(state.subjects[role]);
       if (why) {
-        checkStatus.appendChild(infoBox(`${t('desk.subject_of', { party: role })}: ${why}`, 'error'));
+        checkStatus.appendChild(infoBox(`${t('desk.subject_of', { party: partyLabel(role) })}: ${why}`, 'error'));
         const input = document.getElementById(`subject-${role}`);
         if (input) input.focus();
         return;
