@@ -215,6 +215,8 @@ export const STRINGS = {
     'audit.not_checked': '缺少旧检查点根哈希，未在浏览器中验证',
     'audit.verifier_key': '验证密钥',
     'audit.more': '加载更多',
+    'audit.latest': '最新',
+    'audit.proof_size': '证明含 {n} 个哈希。',
 
     'cat.title': '政务信息资源目录',
     'cat.departments': '部门',
@@ -551,6 +553,8 @@ export const STRINGS = {
     'audit.not_checked': 'old root unknown, not checked in the browser',
     'audit.verifier_key': 'Verifier key',
     'audit.more': 'Load more',
+    'audit.latest': 'latest',
+    'audit.proof_size': 'The proof has {n} hashes.',
 
     'cat.title': 'Information resource catalog',
     'cat.departments': 'Departments',

@@ -95,49 +95,58 @@ export function render(ctx) {
   const firstIn = h('input#cons-first', { type: 'number', min: '0', step: '1', inputmode: 'numeric' });
   const secondIn = h('input#cons-second', { type: 'number', min: '0', step: '1', inputmode: 'numeric' });
   const consResult = h('div#cons-result', { 'aria-live': 'polite' });
+  const refreshCp = h('button.btn#cp-refresh', { type: 'button', onclick: () => loadCheckpoints() }, t('cases.refresh'));
 
+  // The published history plus the latest checkpoint (both are valid ends
+  // of a consistency check), in increasing tree size.
   async function loadCheckpoints() {
     let r;
+    let latest;
     try {
-      r = await api.get('audit/checkpoints', { page_size: 100 });
+      [r, latest] = await Promise.all([api.get('audit/checkpoints', { page_size: 1000 }), api.get('audit/checkpoint')]);
     } catch (err) {
       cpBox.replaceChildren(errorBox(err));
       return;
     }
     if (disposed) return;
-    const cps = (r && r.checkpoints) || [];
+    const cps = ((r && r.checkpoints) || []).slice();
+    const latestCp = latest && latest.checkpoint;
+    if (latest && latest.verifier_key) verifierKey = latest.verifier_key;
+    const latestSize = latestCp ? String(latestCp.tree_size || '0') : '';
+    if (latestCp && !cps.some((c) => String(c.tree_size || '0') === latestSize)) cps.push({ ...latestCp, latest: true });
+    cps.sort((a, b) => Number(a.tree_size || 0) - Number(b.tree_size || 0));
+    checkpointsBySize.clear();
     const rowsCp = [];
     for (const c of cps) {
-      checkpointsBySize.set(String(c.tree_size || '0'), c);
+      const size = String(c.tree_size || '0');
+      checkpointsBySize.set(size, c);
       const sigCell = h('td', mark('pending', t('acc.checking')));
       verifyCheckpoint(c, verifierKey).then((v) => {
         sigCell.replaceChildren(v.sig === 'ok' ? mark('ok', t('acc.verified'))
           : v.sig === 'unsupported' ? mark('unsupported', t('acc.sig_gateway')) : mark('fail', t('acc.failed'), v.reason));
       });
-      const size = String(c.tree_size || '0');
-      rowsCp.push(h('tr', { dataset: { treeSize: size } },
-        h('td.num', size),
+      rowsCp.push(h('tr', { dataset: { treeSize: size, latest: String(size === latestSize), published: String(!c.latest) } },
+        h('td.num', size, size === latestSize ? h('span.badge.tone-run', { class: 'latest-badge' }, t('audit.latest')) : null),
         h('td', h('code', shortHash(c.root_hash, 16))),
         h('td.small', formatMicros(c.published_at_micros)),
         sigCell,
         h('td', h('input', { type: 'radio', name: 'cp-first', value: size, 'aria-label': `${t('audit.col_first')} ${size}`, onchange: () => { firstIn.value = size; } })),
         h('td', h('input', { type: 'radio', name: 'cp-second', value: size, 'aria-label': `${t('audit.col_second')} ${size}`, onchange: () => { secondIn.value = size; } }))));
     }
-    if (cps.length >= 2) {
-      firstIn.value = String(cps[0].tree_size || '0');
-      secondIn.value = String(cps[cps.length - 1].tree_size || '0');
-    } else if (cps.length === 1) {
-      secondIn.value = String(cps[0].tree_size || '0');
-      firstIn.value = '0';
-    }
+    // Default: the newest history checkpoint below the latest, against the latest.
+    const sizes = cps.map((c) => String(c.tree_size || '0'));
+    const older = sizes.filter((x) => Number(x) < Number(latestSize));
+    firstIn.value = older.length ? older[older.length - 1] : '0';
+    secondIn.value = latestSize || (sizes.length ? sizes[sizes.length - 1] : '0');
     cpBox.replaceChildren(cps.length ? table(null,
       [t('audit.col_size'), t('audit.col_root'), t('audit.col_published'), t('audit.col_signature'), t('audit.col_first'), t('audit.col_second')],
-      rowsCp, { class: 'checkpoint-list' }) : h('p.empty', t('common.none')));
+      rowsCp, { class: 'checkpoint-list', dataset: { history: String(((r && r.checkpoints) || []).length) } }) : h('p.empty', t('common.none')));
   }
 
   async function checkConsistency(e) {
     e.preventDefault();
     consResult.replaceChildren(loading());
+    delete consResult.dataset.verified;
     const first = firstIn.value.trim();
     const second = secondIn.value.trim();
     let r;
@@ -145,28 +154,37 @@ export function render(ctx) {
       r = await api.get('audit/consistency', { first, second });
     } catch (err) {
       consResult.replaceChildren(errorBox(err));
+      consResult.dataset.verified = 'error';
       return;
     }
+    if (r && r.verifier_key) verifierKey = r.verifier_key;
     const oldSize = String(r.old_size || first || '0');
     const newSize = String(r.new_size || second || '0');
     const gw = r.verified === true;
-    // The browser's own check needs the old root (from the history) and the
-    // new root (from the answer's checkpoint, or the history).
-    const oldCp = checkpointsBySize.get(oldSize);
+    // The browser's own check: both checkpoints' signatures, then the proof
+    // between the roots their notes state.
+    const emptyRoot = '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='; // SHA-256("")
+    const oldCp = r.old_checkpoint || checkpointsBySize.get(oldSize);
     const newCp = r.new_checkpoint || checkpointsBySize.get(newSize);
     let browser = { state: 'unsupported', text: t('audit.not_checked') };
-    const emptyRoot = '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='; // SHA-256("")
-    const oldRoot = oldSize === '0' ? emptyRoot : oldCp && oldCp.root_hash;
-    if (oldRoot && newCp && newCp.root_hash) {
-      const v = await verifyConsistency(oldSize, newSize, oldRoot, newCp.root_hash, r.proof || []);
-      browser = { state: v.ok ? 'ok' : 'fail', text: v.ok ? t('acc.yes') : `${t('acc.no')}: ${v.reason}` };
+    const oldV = oldSize === '0' ? { sig: 'ok', root: emptyRoot } : oldCp ? await verifyCheckpoint(oldCp, verifierKey) : null;
+    const newV = newCp ? await verifyCheckpoint(newCp, verifierKey) : null;
+    if (oldV && newV) {
+      if (oldV.sig === 'fail' || newV.sig === 'fail') {
+        browser = { state: 'fail', text: `${t('acc.no')}: ${oldV.reason || newV.reason}` };
+      } else {
+        const v = await verifyConsistency(oldSize, newSize, oldV.root, newV.root, r.proof || []);
+        browser = { state: v.ok ? 'ok' : 'fail', text: v.ok ? t('acc.yes') : `${t('acc.no')}: ${v.reason}` };
+      }
     }
     const good = gw && browser.state !== 'fail';
     consResult.replaceChildren(
       infoBox(good ? t('audit.consistent', { first: oldSize, second: newSize }) : t('audit.inconsistent', { first: oldSize, second: newSize }), good ? 'ok' : 'error'),
-      h('p', { dataset: { gatewayVerified: String(gw) } }, mark(gw ? 'ok' : 'fail', t('audit.gateway_check', { v: gw ? t('acc.yes') : t('acc.no') }))),
-      h('p', { dataset: { browserVerified: browser.state } }, mark(browser.state, t('audit.browser_check', { v: browser.text }))));
+      h('p', { dataset: { gatewayVerified: String(gw) } }, mark(gw ? 'ok' : 'fail', t('audit.gateway_check', { v: gw ? t('acc.yes') : `${t('acc.no')}${r.verify_error ? `: ${r.verify_error}` : ''}` }))),
+      h('p', { dataset: { browserVerified: browser.state } }, mark(browser.state, t('audit.browser_check', { v: browser.text }))),
+      h('p.small.muted', t('audit.proof_size', { n: (r.proof || []).length })));
     consResult.dataset.verified = String(good);
+    consResult.dataset.browser = browser.state;
   }
 
   const consForm = h('form.inline-form#cons-form', { onsubmit: checkConsistency },
@@ -196,7 +214,7 @@ export function render(ctx) {
     gate.replaceChildren(
       section(t('audit.search'), searchForm, results, h('div.actions', moreBtn)),
       h('div.two-col',
-        section(t('audit.checkpoints'), h('p.small.muted', `${t('audit.verifier_key')}: `, h('code.break', verifierKey)), cpBox),
+        section(t('audit.checkpoints'), h('p.small.muted', `${t('audit.verifier_key')}: `, h('code.break', verifierKey)), cpBox, h('div.actions', refreshCp)),
         section(t('audit.consistency'), h('p.muted', t('audit.consistency_desc')), consForm, consResult)));
     updateExport();
     loadCheckpoints();

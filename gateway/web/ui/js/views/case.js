@@ -8,7 +8,7 @@
 import { h } from '../dom.js';
 import { t, tEnum, localTitle } from '../i18n.js';
 import * as api from '../api.js';
-import { ApiError } from '../errors.js';
+import { ApiError, parseErrorBody } from '../errors.js';
 import { formatMicros, maskSubject } from '../format.js';
 import {
   modelFromRecord, applyEvent, layout, formatDuration, summarizeMetrics, isFinishedCase,
@@ -134,6 +134,7 @@ export function render(ctx) {
   const actionsBox = h('div');
   const headerInfo = h('div.case-head');
   const resultBox = h('div');
+  const watchError = h('div');
 
   function drawTimeline() {
     if (!model) return;
@@ -153,7 +154,7 @@ export function render(ctx) {
       h('span.ev-kind', tEnum(e.kind)),
       e.step ? h('span.ev-step', ` · ${e.step}`) : null,
       e.material ? h('span.ev-material', ` · ${e.material}`) : null,
-      e.step_state ? [' ', badge(e.step_state)] : null,
+      e.step_state && e.step_state !== 'STEP_STATE_UNSPECIFIED' ? [' ', badge(e.step_state)] : null,
       e.case_state && e.kind === 'CASE_EVENT_KIND_FINISHED' ? [' ', badge(e.case_state)] : null,
       e.detail ? h('div.small.muted', e.detail) : null)));
   }
@@ -301,6 +302,7 @@ export function render(ctx) {
     es.addEventListener('open', () => setConn('live'));
     es.addEventListener('case', (msg) => {
       backoff = 1000;
+      watchError.replaceChildren();
       setConn('live');
       let ev;
       try {
@@ -325,12 +327,17 @@ export function render(ctx) {
       tick = null;
       refreshRecord();
     });
-    es.addEventListener('error', async () => {
+    // Both a dropped connection (a plain Event) and the gateway's
+    // `event: error` (the Watch failed midway; data is the error JSON).
+    es.addEventListener('error', async (msg) => {
       if (!es) return;
       es.close();
       es = null;
       if (disposed || ended) return;
       setConn('reconnecting');
+      if (msg && typeof msg.data === 'string' && msg.data) {
+        watchError.replaceChildren(errorBox(parseErrorBody(0, msg.data)));
+      }
       // Tell a refusal (401/403/404) from a dropped connection.
       try {
         await api.get(`cases/${encodeURIComponent(id)}`);
@@ -368,7 +375,7 @@ export function render(ctx) {
     head.replaceChildren(pageHeader(t('case.title', { id })), headerInfo);
     body.replaceChildren(
       resultBox,
-      section(t('case.timeline'), h('p.muted', t('case.timeline_desc')), timelineInfo, timelineBox),
+      section(t('case.timeline'), h('p.muted', t('case.timeline_desc')), watchError, timelineInfo, timelineBox),
       section(t('case.metrics'), metricsBox),
       actionsBox,
       h('div.two-col', section(t('case.steps'), stepsBox), section(t('case.materials'), materialsBox)),
