@@ -13,7 +13,7 @@
 // passed; the last line is "browser_ui: N passed, N failed".
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, existsSync, rmSync, cpSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, existsSync, rmSync, cpSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -429,7 +429,9 @@ async function scenarioAuditor(page, ctx) {
 
 // ---------------------------------------------------------------- main
 mkdirSync(opts.artifacts, { recursive: true });
-for (const f of readdirSync(opts.artifacts)) if (f.endsWith('.png')) rmSync(join(opts.artifacts, f));
+for (const f of readdirSync(opts.artifacts)) {
+  if (f.endsWith('.png') || f === 'stack-logs') rmSync(join(opts.artifacts, f), { recursive: true, force: true });
+}
 const state = mkdtempSync(join(tmpdir(), 'datarun-browser-'));
 const stack = new Stack(state);
 const results = [];
@@ -502,9 +504,11 @@ try {
   if (browser) await browser.close().catch(() => {});
   await stack.stop();
   const failed = results.filter((r) => !r.ok);
-  if (failed.length && existsSync(join(state, 'logs'))) {
+  if (failed.length) {
     try {
-      cpSync(join(state, 'logs'), join(opts.artifacts, 'stack-logs'), { recursive: true });
+      mkdirSync(join(opts.artifacts, 'stack-logs'), { recursive: true });
+      writeFileSync(join(opts.artifacts, 'stack-logs', 'datarun-local.out'), stack.output.join(''));
+      if (existsSync(join(state, 'logs'))) cpSync(join(state, 'logs'), join(opts.artifacts, 'stack-logs'), { recursive: true });
       log(`stack logs copied to ${join(opts.artifacts, 'stack-logs')}`);
     } catch (e) { /* best effort */ }
   }
