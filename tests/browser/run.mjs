@@ -492,6 +492,11 @@ try {
     await signInOfficial(page, ctx.url, 'window1', ctx.accounts.find('window1'));
     await page.waitForSelector('[data-view="desk"] #case-type');
     await shot(page, 'narrow-window-desk');
+    if (ctx.caseId) {
+      await page.goto(`${ctx.url}/#/cases/${encodeURIComponent(ctx.caseId)}`);
+      await page.waitForSelector('#case-result', { timeout: 10000 });
+      await shot(page, 'narrow-window-tracker');
+    }
     results.push({ name: 'narrow window', ok: true });
   } catch (e) {
     results.push({ name: 'narrow window', ok: false, error: e });

@@ -122,6 +122,7 @@ function renderHeader() {
 }
 
 async function render() {
+  const fromLangToggle = document.activeElement && document.activeElement.id === 'lang-toggle';
   document.documentElement.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
   document.title = t('app.title');
   if (state.current && state.current.dispose) {
@@ -170,8 +171,13 @@ async function render() {
   } catch (e) {
     mount(main, h('div.page', errorBox(e)));
   }
+  // Keep the keyboard where it was after a language switch; otherwise move
+  // focus to the new page's heading so screen readers announce the page.
+  const toggle = document.getElementById('lang-toggle');
   const h1 = main.querySelector('h1');
-  if (h1 && document.activeElement === document.body) h1.focus({ preventScroll: true });
+  if (fromLangToggle && toggle) toggle.focus();
+  else if (h1 && state.rendered) h1.focus({ preventScroll: true });
+  state.rendered = true;
 }
 
 async function start() {

@@ -106,7 +106,8 @@ export function render() {
         h('td.small', h('code', e.dataset || ''), e.owner ? h('div.muted', e.owner) : null,
           fields.length ? h('div.muted', `${t('acc.fields')}: ${fields.join(', ')}`) : null),
         h('td', h('span.badge', { class: allowed ? 'tone-ok' : 'tone-bad' }, allowed ? t('acc.allowed') : t('acc.denied')),
-          !allowed && e.reason ? h('div.small.muted', e.reason) : null),
+          e.status_code && e.status_code !== 'OK' ? h('div.small.muted', e.status_code) : null,
+          e.reason ? h('div.small.muted', e.reason) : null),
         cell);
       rows.push(row);
       total += 1;

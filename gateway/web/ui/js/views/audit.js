@@ -138,6 +138,10 @@ export function render(ctx) {
     const older = sizes.filter((x) => Number(x) < Number(latestSize));
     firstIn.value = older.length ? older[older.length - 1] : '0';
     secondIn.value = latestSize || (sizes.length ? sizes[sizes.length - 1] : '0');
+    for (const row of rowsCp) {
+      row.querySelector('input[name="cp-first"]').checked = row.dataset.treeSize === firstIn.value;
+      row.querySelector('input[name="cp-second"]').checked = row.dataset.treeSize === secondIn.value;
+    }
     cpBox.replaceChildren(cps.length ? table(null,
       [t('audit.col_size'), t('audit.col_root'), t('audit.col_published'), t('audit.col_signature'), t('audit.col_first'), t('audit.col_second')],
       rowsCp, { class: 'checkpoint-list', dataset: { history: String(((r && r.checkpoints) || []).length) } }) : h('p.empty', t('common.none')));

@@ -22,7 +22,8 @@ const REFRESH_KINDS = new Set(['CASE_EVENT_KIND_STEP_FINISHED', 'CASE_EVENT_KIND
   'CASE_EVENT_KIND_SUPPLEMENTED', 'CASE_EVENT_KIND_MATERIAL_PULLED', 'CASE_EVENT_KIND_RESUMED']);
 
 function svgTimeline(model, width) {
-  const labelWidth = Math.min(280, Math.max(150, Math.round(width * 0.28)));
+  const labelWidth = Math.min(280, Math.max(110, Math.round(width * 0.28)));
+  const maxChars = Math.max(4, Math.floor((labelWidth - 10) / 13));
   const nowMicros = Math.max(Date.now() * 1000, ...model.events.map((e) => Number(e.at_micros) || 0));
   const l = layout(model, { width: width - 16, labelWidth, nowMicros });
   const height = TOP + model.steps.length * LANE_H + AXIS_H;
@@ -39,7 +40,7 @@ function svgTimeline(model, width) {
     const y = laneY(b.lane);
     const title = localTitle(b.title);
     kids.push(h('rect.tl-lane', { x: 0, y, width: width - 16, height: LANE_H, class: b.lane % 2 ? 'odd' : 'even' }));
-    kids.push(h('text.tl-label', { x: 6, y: y + 15 }, title.length > 22 ? `${title.slice(0, 21)}…` : title));
+    kids.push(h('text.tl-label', { x: 6, y: y + 15 }, title.length > maxChars ? `${title.slice(0, maxChars - 1)}…` : title));
     kids.push(h('text.tl-dept', { x: 6, y: y + 28 }, `${b.department} · ${tEnum(b.state)}`));
     if (b.started) {
       const dur = b.endMs !== null && b.startMs !== null ? b.endMs - b.startMs : 0;
@@ -138,7 +139,7 @@ export function render(ctx) {
 
   function drawTimeline() {
     if (!model) return;
-    const width = Math.max(560, Math.floor(timelineBox.clientWidth || 900));
+    const width = Math.max(320, Math.floor(timelineBox.clientWidth || 900));
     lastWidth = width;
     const { svg, l } = svgTimeline(model, width);
     timelineBox.replaceChildren(svg);
