@@ -50,6 +50,11 @@ function parseArgs(argv) {
 const opts = parseArgs(process.argv.slice(2));
 const log = (...a) => console.log(`[browser_ui ${new Date().toISOString().slice(11, 23)}]`, ...a);
 
+if (!existsSync(join(opts.bin, 'datarun-gateway'))) {
+  console.log(`browser_ui skipped: ${join(opts.bin, 'datarun-gateway')} does not exist (the gateway is not built)`);
+  process.exit(77);
+}
+
 let playwright;
 try {
   playwright = await import('playwright-core');
