@@ -89,7 +89,10 @@ export function render() {
       h('p', t('acc.checkpoint', { size: (r.checkpoint && r.checkpoint.tree_size) || 0, root: shortHash(r.checkpoint && r.checkpoint.root_hash, 16) })),
       cp.sig === 'ok' ? mark('ok', t('acc.sig_verified', { key: keyName }))
         : cp.sig === 'unsupported' ? mark('unsupported', t('acc.sig_gateway'))
-          : mark('fail', t('acc.sig_failed', { reason: cp.reason }))));
+          : mark('fail', t('acc.sig_failed', { reason: cp.reason })),
+      r.checkpoint_verified === undefined ? null
+        : h('div.small.muted', { dataset: { gatewayVerified: String(r.checkpoint_verified) } },
+          t('acc.gateway_verified', { v: r.checkpoint_verified ? t('acc.yes') : t('acc.no') }))));
     const entries = (r && r.entries) || [];
     for (const pe of entries) {
       const e = pe.entry || {};
@@ -116,8 +119,8 @@ export function render() {
         if (v.state === 'ok') okCount += 1;
         cell.replaceChildren(
           mark(v.state, v.state === 'ok' ? t('acc.verified') : t('acc.failed'), v.reason || undefined),
-          h('div.small.muted.gw', { dataset: { gatewayVerified: String(gw) } },
-            t('acc.gateway_verified', { v: gw === true ? t('acc.yes') : gw === false ? t('acc.no') : '—' })));
+          h('div.small.muted.gw', { dataset: { gatewayVerified: String(gw) }, title: pe.verify_error || undefined },
+            t('acc.gateway_verified', { v: gw === true ? t('acc.yes') : gw === false ? `${t('acc.no')}${pe.verify_error ? `: ${pe.verify_error}` : ''}` : '—' })));
         cell.dataset.verified = v.state;
         updateSummary();
       });
