@@ -29,6 +29,9 @@ PACKAGES=(
   libabsl-dev librocksdb-dev libssl-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+# Browser tests of the web UI (tests/browser): Debian's chromium, and a CJK
+# font so that the Chinese pages render in its screenshots.
+PACKAGES+=(chromium fonts-wqy-microhei)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -65,8 +68,22 @@ build() {
   ninja -C "$BUILD_DIR" -j "$JOBS"
 }
 
+# playwright-core for the browser tests, from the npm registry (pinned in
+# tests/browser/package-lock.json); it drives Debian's chromium, so no
+# browser is downloaded.
+install_browser_test_deps() {
+  if [ -f tests/browser/package-lock.json ] &&
+    [ ! -d tests/browser/node_modules/playwright-core ] &&
+    command -v npm >/dev/null 2>&1; then
+    log "installing browser test dependencies (npm ci --prefix tests/browser)"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix tests/browser \
+      --no-audit --no-fund
+  fi
+}
+
 run_tests() {
   build
+  install_browser_test_deps
   log "running tests"
   ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 300
 }
