@@ -167,15 +167,21 @@ class QueryProcessorTest : public ::testing::Test {
     ASSERT_TRUE(policy.ok()) << policy.status();
     policy_ = std::move(*policy);
     hasher_ = audit::SubjectHasher::FromKey(std::string(32, 'k'));
+    QueryProcessor::Options options = BaseOptions();
+    options.max_fields = 3;
+    processor_ = std::make_unique<QueryProcessor>(options);
+    fetcher_.Reply(TitleRecords());
+  }
+
+  // The fixture's catalog, policy, fakes and hasher.
+  QueryProcessor::Options BaseOptions() {
     QueryProcessor::Options options;
     options.catalog = catalog_.get();
     options.policy = policy_.get();
     options.router = &fetcher_;
     options.audit = &audit_;
     options.subject_hasher = hasher_.get();
-    options.max_fields = 3;
-    processor_ = std::make_unique<QueryProcessor>(options);
-    fetcher_.Reply(TitleRecords());
+    return options;
   }
 
   absl::StatusOr<v1::QueryResponse> Run(
@@ -274,12 +280,7 @@ TEST_F(QueryProcessorTest, CaseBoundGrantAsksTheCaseBinding) {
   };
   std::vector<Asked> asked;
   bool open = true;
-  QueryProcessor::Options options;
-  options.catalog = catalog_.get();
-  options.policy = policy_.get();
-  options.router = &fetcher_;
-  options.audit = &audit_;
-  options.subject_hasher = hasher_.get();
+  QueryProcessor::Options options = BaseOptions();
   options.case_binding = [&](absl::string_view case_id,
                              absl::string_view case_type,
                              absl::string_view subject) -> absl::Status {
