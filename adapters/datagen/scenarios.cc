@@ -153,6 +153,9 @@ absl::Status GeneratorRun::MarketScenarios() {
   shop_owner.shop_owner = true;
   ASSIGN_OR_RETURN(std::unique_ptr<Household> shopkeepers,
                    builder_->Build(shop_owner));
+  // Clear of mortgages and seizures, like every demo title (the demo's
+  // mortgaged and seized owners are other people).
+  for (Title& t : shopkeepers->titles) t.keep_clear = true;
   RETURN_IF_ERROR(Finish(shopkeepers.get()));
   const Person& owner = *shopkeepers->families[0].members[0];
   const Title* shop = nullptr;
@@ -181,6 +184,7 @@ absl::Status GeneratorRun::MarketScenarios() {
   two_homes.second_home = true;
   ASSIGN_OR_RETURN(std::unique_ptr<Household> movers,
                    builder_->Build(two_homes));
+  for (Title& t : movers->titles) t.keep_clear = true;
   RETURN_IF_ERROR(Finish(movers.get()));
   const Title& second = movers->titles[1];
   Demo("relocation_applicant_id", second.owners[0].id_number);

@@ -113,6 +113,7 @@ absl::StatusOr<std::string> WanYuanToYuan(absl::string_view text) {
   }
   int64_t wan = 0;
   bool ok = !whole.empty() && whole.size() <= 9 && fraction.size() <= 6 &&
+            (dot == absl::string_view::npos || !fraction.empty()) &&
             absl::SimpleAtoi(whole, &wan) && wan >= 0 &&
             absl::ascii_isdigit(whole[0]);
   int64_t millionths = 0;
