@@ -138,6 +138,10 @@ absl::StatusOr<SaleOutcome> GeneratorRun::Pair(
                    builder_->Build(seller_spec));
   ASSIGN_OR_RETURN(std::unique_ptr<Household> buyer,
                    builder_->Build(buyer_spec));
+  // A buyer who paid deed tax on a home bought while the old systems were
+  // in use is registered with the tax bureau since then (under the legacy
+  // number): the new filing goes to that registration.
+  RETURN_IF_ERROR(RegisterOldTaxpayers(buyer.get()));
   ASSIGN_OR_RETURN(SaleOutcome sale,
                    sales_->Sell(seller.get(), buyer.get(), stage));
   ++result_.contracts;
