@@ -43,6 +43,12 @@ absl::StatusOr<v1::ReviewResponse> EntityAnswer(legacy::SqliteDb& db,
   v1::StepMaterial* issued = response.add_issued();
   issued->set_material(std::string(material));
   issued->set_dataset(kBusinessLicence);
+  // The document's number: the licence issued, or the entity cancelled.
+  auto number = records[0].fields().find(
+      material == "business_licence" ? "licence_no" : "credit_code");
+  if (number != records[0].fields().end()) {
+    issued->set_reference(number->second.string_value());
+  }
   *issued->add_records() = std::move(records[0]);
   return response;
 }

@@ -12,7 +12,8 @@
 //                   organisation code and GB 32100 credit code, issues its
 //                   licence, logs 设立登记 and DR_CASE_STEP in one
 //                   transaction, idempotent by case id; returns the licence
-//                   as "business_licence" (market.business_licence).
+//                   as "business_licence" (market.business_licence; its
+//                   reference is the licence number).
 //   deregistration  (sole_proprietor_deregistration, after tax_clearance):
 //                   the tax clearance certificate issued in the case
 //                   (tax_clearance) is present; the proprietor runs a sole
@@ -22,7 +23,8 @@
 //                   with the date, takes its licence back (缴销), logs
 //                   注销登记 and DR_CASE_STEP in one transaction, idempotent
 //                   by case id; returns the cancelled registration as
-//                   "deregistration_notice" (market.business_licence).
+//                   "deregistration_notice" (market.business_licence; its
+//                   reference is the credit code).
 // A repeated step (same case id) answers from what the first one wrote.
 //
 // Thread-compatible: the writer serializes the writes.

@@ -194,6 +194,7 @@ absl::StatusOr<v1::ReviewResponse> Moved(SqliteDb& w,
   v1::StepMaterial* issued = response.add_issued();
   issued->set_material("new_registration");
   issued->set_dataset(kResident);
+  issued->set_reference(household);  // the household register's number
   *issued->add_records() = std::move(registration[0]);
   return response;
 }

@@ -15,7 +15,8 @@
 //       spouse (else the eldest remaining member) becomes head (02).
 //   Rejects an applicant without a current registration, without a
 //   dwelling title, or already registered at the dwelling's address.
-//   Issues the new registration as "new_registration" (registry.resident).
+//   Issues the new registration as "new_registration" (registry.resident;
+//   its reference is the household number).
 #ifndef DATARUN_ADAPTERS_REGISTRY_REGISTRY_REVIEW_H_
 #define DATARUN_ADAPTERS_REGISTRY_REGISTRY_REVIEW_H_
 
