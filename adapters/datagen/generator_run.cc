@@ -96,8 +96,7 @@ absl::Status GeneratorRun::Companies() {
       Demo("company_name", company.name);
     }
     // Registered at its first office (titles are numbered when written).
-    known_companies_.push_back(
-        {company, district, founded, absl::nullopt});
+    known_companies_.push_back({company, district, founded, absl::nullopt});
     premises.push_back(owners.titles.size());
     int units = static_cast<int>(rng_.Range(1, 4));
     for (int u = 0; u < units; ++u) {

@@ -22,11 +22,11 @@ constexpr absl::CivilDay kFirstRegistration(1999, 1, 1);
 
 // Characters of trade names (字号).
 constexpr const char* kTradeChars[] = {
-    "华", "信", "恒", "达", "鼎", "盛", "瑞", "丰", "宏", "远", "金", "桥",
-    "中", "和", "嘉", "禾", "德", "润", "新", "源", "永", "泰", "博", "天",
-    "成", "安", "世", "联", "创", "汇", "通", "东", "方", "诚", "启", "明",
-    "长", "青", "凯", "旋", "富", "邦", "锦", "程", "正", "元", "同", "兴",
-    "隆", "昌"};
+    "华", "信", "恒", "达", "鼎", "盛", "瑞", "丰", "宏", "远",
+    "金", "桥", "中", "和", "嘉", "禾", "德", "润", "新", "源",
+    "永", "泰", "博", "天", "成", "安", "世", "联", "创", "汇",
+    "通", "东", "方", "诚", "启", "明", "长", "青", "凯", "旋",
+    "富", "邦", "锦", "程", "正", "元", "同", "兴", "隆", "昌"};
 constexpr int kTradeCharCount = sizeof(kTradeChars) / sizeof(kTradeChars[0]);
 
 struct Trade {
@@ -64,8 +64,8 @@ constexpr Trade kIndustries[] = {
     {"设计", "工程设计、平面设计"},
 };
 
-constexpr const char* kCapitals[] = {"3",   "10",  "12.5", "30",
-                                     "50",  "100", "200",  "500"};
+constexpr const char* kCapitals[] = {"3",  "10",  "12.5", "30",
+                                     "50", "100", "200",  "500"};
 
 // A trade name of 2 characters, or of 3 derived from `serial` once random
 // ones keep colliding.
@@ -74,10 +74,10 @@ std::string TradeName(Random& rng, int attempt) {
     return absl::StrCat(rng.Pick(kTradeChars), rng.Pick(kTradeChars));
   }
   const int n = attempt - 100;
-  return absl::StrCat(kTradeChars[n % kTradeCharCount],
-                      kTradeChars[(n / kTradeCharCount) % kTradeCharCount],
-                      kTradeChars[(n / kTradeCharCount / kTradeCharCount) %
-                                  kTradeCharCount]);
+  return absl::StrCat(
+      kTradeChars[n % kTradeCharCount],
+      kTradeChars[(n / kTradeCharCount) % kTradeCharCount],
+      kTradeChars[(n / kTradeCharCount / kTradeCharCount) % kTradeCharCount]);
 }
 
 std::string DistrictStem(int district) {
@@ -134,7 +134,8 @@ std::string MarketBuilder::LeasedAddress(int district, bool office) {
 void MarketBuilder::History(MarketEntity* e, absl::CivilDay earliest,
                             int end_permille) {
   const absl::CivilDay hi = kAsOf - 30;
-  const absl::CivilDay lo = std::min(std::max(earliest, kFirstRegistration), hi);
+  const absl::CivilDay lo =
+      std::min(std::max(earliest, kFirstRegistration), hi);
   e->established = rng_.Day(lo, hi);
   if (rng_.PerMille(end_permille) && e->established + 200 <= kAsOf - 10) {
     e->deregistered = rng_.Day(e->established + 200, kAsOf - 10);
@@ -160,8 +161,8 @@ MarketEntity MarketBuilder::Proprietorship(const Person& p, int district,
     const std::string trade = attempt < 3 && rng_.PerMille(400)
                                   ? absl::StrCat(surname, "记")
                                   : TradeName(rng_, attempt);
-    e.name = absl::StrCat("北京市", Districts()[e.district].name, trade,
-                          shop.name);
+    e.name =
+        absl::StrCat("北京市", Districts()[e.district].name, trade, shop.name);
     if (names_.insert(e.name).second) break;
   }
   e.representative_name = p.name;

@@ -110,12 +110,12 @@ TEST(MarketDataTest, OwnedPremisesAreTitlesOfTheBusinessOrItsOperator) {
                          "market.SC_ZTDJ WHERE CSZMBH IS NOT NULL");
   ASSERT_FALSE(rows.empty());
   for (const auto& r : rows) {
-    const auto title = Rows(
-        db.get(),
-        "SELECT f.ZL, f.GHYT FROM land.BDC_QZ z JOIN land.BDC_FW f ON "
-        "f.BDCDYH = z.BDCDYH JOIN land.BDC_QLR q ON q.QZID = z.QZID WHERE "
-        "z.QZH = ? AND z.QSZT = 1 AND q.ZJHM IN (?, ?)",
-        {r[3], r[0], r[1]});
+    const auto title =
+        Rows(db.get(),
+             "SELECT f.ZL, f.GHYT FROM land.BDC_QZ z JOIN land.BDC_FW f ON "
+             "f.BDCDYH = z.BDCDYH JOIN land.BDC_QLR q ON q.QZID = z.QZID WHERE "
+             "z.QZH = ? AND z.QSZT = 1 AND q.ZJHM IN (?, ?)",
+             {r[3], r[0], r[1]});
     ASSERT_EQ(title.size(), 1u) << r[3];
     EXPECT_EQ(title[0][0], r[2]);
     EXPECT_NE(title[0][1], "10");  // not a dwelling
@@ -124,13 +124,13 @@ TEST(MarketDataTest, OwnedPremisesAreTitlesOfTheBusinessOrItsOperator) {
 
 TEST(MarketDataTest, CompaniesTheTaxBureauKnowsAreRegisteredUnderTheirName) {
   auto db = OpenStores();
-  const auto companies =
-      Rows(db.get(), "SELECT NSRSBH, NSRMC FROM tax.DJ_NSRXX WHERE NSRLX = '2'");
+  const auto companies = Rows(
+      db.get(), "SELECT NSRSBH, NSRMC FROM tax.DJ_NSRXX WHERE NSRLX = '2'");
   ASSERT_FALSE(companies.empty());
   for (const auto& c : companies) {
-    const auto entity =
-        Rows(db.get(),
-             "SELECT ZTMC, DJZT FROM market.SC_ZTDJ WHERE TYSHXYDM = ?", {c[0]});
+    const auto entity = Rows(
+        db.get(), "SELECT ZTMC, DJZT FROM market.SC_ZTDJ WHERE TYSHXYDM = ?",
+        {c[0]});
     ASSERT_EQ(entity.size(), 1u) << c[0];
     EXPECT_EQ(entity[0][0], c[1]);
     EXPECT_EQ(entity[0][1], "1");
@@ -160,11 +160,11 @@ TEST(MarketDataTest, LicencesFollowTheRegistrationHistory) {
 
 TEST(MarketDataTest, TheScriptedShopkeeperAndMover) {
   auto db = OpenStores();
-  const auto shop = Rows(
-      db.get(),
-      "SELECT ZTLX, DJZT, FDDBRZJHM, CSZMBH FROM market.SC_ZTDJ WHERE "
-      "TYSHXYDM = ?",
-      {Demo("sole_proprietor_credit_code")});
+  const auto shop =
+      Rows(db.get(),
+           "SELECT ZTLX, DJZT, FDDBRZJHM, CSZMBH FROM market.SC_ZTDJ WHERE "
+           "TYSHXYDM = ?",
+           {Demo("sole_proprietor_credit_code")});
   ASSERT_EQ(shop.size(), 1u);
   EXPECT_EQ(shop[0], (std::vector<std::string>{
                          "9600", "1", Demo("sole_proprietor_id"),
@@ -172,22 +172,22 @@ TEST(MarketDataTest, TheScriptedShopkeeperAndMover) {
   EXPECT_EQ(Demo("founder_id"), Demo("sole_proprietor_id"));
 
   // The mover is registered at one flat and holds the title of another.
-  const auto home = Rows(
-      db.get(),
-      "SELECT h.HH, h.ZZ FROM registry.HJ_RY r JOIN registry.HJ_HU h ON "
-      "h.HH = r.HH WHERE r.GMSFHM = ? AND r.RYZT = '0'",
-      {Demo("relocation_applicant_id")});
+  const auto home =
+      Rows(db.get(),
+           "SELECT h.HH, h.ZZ FROM registry.HJ_RY r JOIN registry.HJ_HU h ON "
+           "h.HH = r.HH WHERE r.GMSFHM = ? AND r.RYZT = '0'",
+           {Demo("relocation_applicant_id")});
   ASSERT_EQ(home.size(), 1u);
   EXPECT_EQ(home[0][0], Demo("relocation_from_household_no"));
   EXPECT_NE(home[0][1], Demo("relocation_target_address"));
-  EXPECT_EQ(Rows(db.get(),
-                 "SELECT 1 FROM land.BDC_QLR q JOIN land.BDC_QZ z ON z.QZID = "
-                 "q.QZID JOIN land.BDC_FW f ON f.BDCDYH = z.BDCDYH WHERE "
-                 "q.ZJHM = ? AND z.QSZT = 1 AND f.ZL = ? AND f.GHYT = '10'",
-                 {Demo("relocation_applicant_id"),
-                  Demo("relocation_target_address")})
-                .size(),
-            1u);
+  EXPECT_EQ(
+      Rows(db.get(),
+           "SELECT 1 FROM land.BDC_QLR q JOIN land.BDC_QZ z ON z.QZID = "
+           "q.QZID JOIN land.BDC_FW f ON f.BDCDYH = z.BDCDYH WHERE "
+           "q.ZJHM = ? AND z.QSZT = 1 AND f.ZL = ? AND f.GHYT = '10'",
+           {Demo("relocation_applicant_id"), Demo("relocation_target_address")})
+          .size(),
+      1u);
   // Nobody is registered at the target yet.
   EXPECT_TRUE(Rows(db.get(), "SELECT 1 FROM registry.HJ_HU WHERE ZZ = ?",
                    {Demo("relocation_target_address")})

@@ -50,10 +50,9 @@ absl::Status MarketWriter::WriteHistory(const MarketEntity& e, const char* kind,
                                         absl::CivilDay day, const char* item,
                                         const std::string& before,
                                         const std::string& after) {
-  return history_->Run({e.entity_id, kind,
-                        item == nullptr ? SqlValue(nullptr) : SqlValue(item),
-                        TextOrNull(before), TextOrNull(after),
-                        market::StoreDate(day)});
+  return history_->Run(
+      {e.entity_id, kind, item == nullptr ? SqlValue(nullptr) : SqlValue(item),
+       TextOrNull(before), TextOrNull(after), market::StoreDate(day)});
 }
 
 absl::Status MarketWriter::Write(MarketEntity* e) {
@@ -64,8 +63,8 @@ absl::Status MarketWriter::Write(MarketEntity* e) {
     const std::string body =
         market::AssignedOrganisationCodeBody(++assigned_codes_);
     org_code = market::OrganisationCode(body);
-    e->credit_code = market::MarketCreditCode(e->credit_type, district.code,
-                                              body);
+    e->credit_code =
+        market::MarketCreditCode(e->credit_type, district.code, body);
   } else {
     org_code = e->credit_code.substr(8, 9);
   }
@@ -75,20 +74,20 @@ absl::Status MarketWriter::Write(MarketEntity* e) {
   }
   const bool moved = e->moved.has_value();
   const bool ended = e->deregistered.has_value();
-  RETURN_IF_ERROR(entity_->Run(
-      {e->entity_id, e->credit_code, org_code, e->name, e->entity_type,
-       e->representative_name, e->representative_id,
-       moved ? e->new_address : e->address,
-       moved ? SqlValue(nullptr) : TextOrNull(e->premises_no),
-       TextOrNull(e->capital), e->scope, district.code,
-       absl::StrCat("北京市", district.name, "市场监督管理局"),
-       market::StoreDate(e->established), ended ? "2" : "1",
-       ended ? SqlValue(market::StoreDate(*e->deregistered))
-             : SqlValue(nullptr)}));
+  RETURN_IF_ERROR(
+      entity_->Run({e->entity_id, e->credit_code, org_code, e->name,
+                    e->entity_type, e->representative_name,
+                    e->representative_id, moved ? e->new_address : e->address,
+                    moved ? SqlValue(nullptr) : TextOrNull(e->premises_no),
+                    TextOrNull(e->capital), e->scope, district.code,
+                    absl::StrCat("北京市", district.name, "市场监督管理局"),
+                    market::StoreDate(e->established), ended ? "2" : "1",
+                    ended ? SqlValue(market::StoreDate(*e->deregistered))
+                          : SqlValue(nullptr)}));
   RETURN_IF_ERROR(WriteHistory(*e, "1", e->established, nullptr, "", ""));
-  ASSIGN_OR_RETURN(e->licence_no,
-                   WriteLicence(*e, e->established,
-                                moved ? "2" : (ended ? "3" : "1")));
+  ASSIGN_OR_RETURN(
+      e->licence_no,
+      WriteLicence(*e, e->established, moved ? "2" : (ended ? "3" : "1")));
   if (moved) {
     RETURN_IF_ERROR(
         WriteHistory(*e, "2", *e->moved, "住所", e->address, e->new_address));

@@ -160,8 +160,8 @@ absl::Status GeneratorRun::MarketScenarios() {
   const Person& owner = *shopkeepers->families[0].members[0];
   const Title* shop = nullptr;
   for (const Title& t : shopkeepers->titles) {
-    if (t.unit.use != UnitUse::kResidential && t.owners[0].id_number ==
-                                                   owner.id_number) {
+    if (t.unit.use != UnitUse::kResidential &&
+        t.owners[0].id_number == owner.id_number) {
       shop = &t;
     }
   }

@@ -67,8 +67,8 @@ class HousingReviewTest
 };
 
 TEST_F(HousingReviewTest, TheDemoContractIsApproved) {
-  v1::ReviewResponse a = Answer(Request(Demo("seller_id"), Demo("buyer_id"),
-                                        Demo("contract_no"), false));
+  v1::ReviewResponse a = Answer(
+      Request(Demo("seller_id"), Demo("buyer_id"), Demo("contract_no"), false));
   EXPECT_EQ(a.decision(), v1::REVIEW_DECISION_APPROVE) << a.reason();
   EXPECT_EQ(a.findings().fields().at("contract_no").string_value(),
             Demo("contract_no"));
@@ -76,8 +76,8 @@ TEST_F(HousingReviewTest, TheDemoContractIsApproved) {
 }
 
 TEST_F(HousingReviewTest, NoFiledContractBetweenTheParties) {
-  v1::ReviewResponse a = Answer(
-      Request(Demo("seller_id"), Demo("transfer_buyer_id"), "", false));
+  v1::ReviewResponse a =
+      Answer(Request(Demo("seller_id"), Demo("transfer_buyer_id"), "", false));
   EXPECT_EQ(a.decision(), v1::REVIEW_DECISION_REJECT);
   EXPECT_THAT(a.reason(), HasSubstr("no sale contract"));
 }
@@ -90,19 +90,20 @@ TEST_F(HousingReviewTest, AContractOfOtherPartiesIsRefused) {
 }
 
 TEST_F(HousingReviewTest, ASeizedUnitIsRefused) {
-  v1::ReviewResponse a = Answer(Request(Demo("seller_id"), Demo("buyer_id"),
-                                        Demo("contract_no"), true));
+  v1::ReviewResponse a = Answer(
+      Request(Demo("seller_id"), Demo("buyer_id"), Demo("contract_no"), true));
   EXPECT_EQ(a.decision(), v1::REVIEW_DECISION_REJECT);
   EXPECT_THAT(a.reason(), HasSubstr("seized"));
   EXPECT_TRUE(a.findings().fields().at("seized").bool_value());
 }
 
 TEST_F(HousingReviewTest, ACancelledFilingIsRefused) {
-  ExecuteOnCopy("UPDATE HT_BA SET BAZT = '9', CXRQ = '2024-06-01' "
-                "WHERE HTBH = ?",
-                {Demo("contract_no")});
-  v1::ReviewResponse a = Answer(Request(Demo("seller_id"), Demo("buyer_id"),
-                                        Demo("contract_no"), false));
+  ExecuteOnCopy(
+      "UPDATE HT_BA SET BAZT = '9', CXRQ = '2024-06-01' "
+      "WHERE HTBH = ?",
+      {Demo("contract_no")});
+  v1::ReviewResponse a = Answer(
+      Request(Demo("seller_id"), Demo("buyer_id"), Demo("contract_no"), false));
   EXPECT_EQ(a.decision(), v1::REVIEW_DECISION_REJECT);
   EXPECT_THAT(a.reason(), HasSubstr("cancelled"));
   EXPECT_FALSE(a.findings().fields().at("filed").bool_value());

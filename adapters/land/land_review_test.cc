@@ -17,9 +17,9 @@ namespace datarun {
 namespace land {
 namespace {
 
-using ::testing::HasSubstr;
 using datagen::testing::SharedTestDataDir;
 using google::protobuf::util::MessageDifferencer;
+using ::testing::HasSubstr;
 
 std::string Text(const v1::Record& r, const std::string& field) {
   auto it = r.fields().find(field);
@@ -56,10 +56,8 @@ class LandReviewTest
     ASSERT_NE(copy_, nullptr);
   }
 
-  v1::ReviewRequest Request(const std::string& case_id,
-                            const std::string& step,
-                            const std::string& seller,
-                            const std::string& buyer,
+  v1::ReviewRequest Request(const std::string& case_id, const std::string& step,
+                            const std::string& seller, const std::string& buyer,
                             const std::string& unit) {
     v1::ReviewRequest r;
     r.set_case_id(case_id);
@@ -108,9 +106,8 @@ TEST_F(LandReviewTest, TitleReviewRefusesEncumberedUnits) {
       "INSERT INTO BDC_DYA (BDCDYH, DYQR, DYJE, DJSJ, ZXSJ) VALUES (?, "
       "'中国建设银行北京朝阳支行', 100000000, '2023-01-05 10:00:00', NULL)",
       {unit});
-  v1::ReviewResponse a = Answer(Request("t-m", "title_review",
-                                        Demo("seller_id"), Demo("buyer_id"),
-                                        unit));
+  v1::ReviewResponse a = Answer(Request(
+      "t-m", "title_review", Demo("seller_id"), Demo("buyer_id"), unit));
   EXPECT_EQ(a.decision(), v1::REVIEW_DECISION_REJECT);
   EXPECT_THAT(a.reason(), HasSubstr("mortgaged"));
   EXPECT_TRUE(a.findings().fields().at("mortgaged").bool_value());
@@ -120,8 +117,8 @@ TEST_F(LandReviewTest, TitleReviewRefusesEncumberedUnits) {
       "'北京市朝阳区人民法院', '(2024)京0105执123号', '2024-02-01 09:00:00', "
       "NULL)",
       {unit});
-  a = Answer(Request("t-s", "title_review", Demo("seller_id"),
-                     Demo("buyer_id"), unit));
+  a = Answer(Request("t-s", "title_review", Demo("seller_id"), Demo("buyer_id"),
+                     unit));
   EXPECT_EQ(a.decision(), v1::REVIEW_DECISION_REJECT);
   EXPECT_THAT(a.reason(), HasSubstr("seized"));
   EXPECT_TRUE(a.findings().fields().at("seized").bool_value());
@@ -130,13 +127,13 @@ TEST_F(LandReviewTest, TitleReviewRefusesEncumberedUnits) {
 TEST_F(LandReviewTest, TitleReviewRefusesSomeoneWhoIsNotTheHolder) {
   // Holds no title at all.
   v1::ReviewResponse a =
-      Answer(Request("t-n", "title_review", Demo("buyer_id"),
-                     Demo("seller_id"), Demo("property_unit_no")));
+      Answer(Request("t-n", "title_review", Demo("buyer_id"), Demo("seller_id"),
+                     Demo("property_unit_no")));
   EXPECT_EQ(a.decision(), v1::REVIEW_DECISION_REJECT);
   EXPECT_THAT(a.reason(), HasSubstr("holds no title"));
   // Holds a title, but not of the unit sold.
-  a = Answer(Request("t-o", "title_review", Demo("seller_id"),
-                     Demo("buyer_id"), Demo("transfer_property_unit_no")));
+  a = Answer(Request("t-o", "title_review", Demo("seller_id"), Demo("buyer_id"),
+                     Demo("transfer_property_unit_no")));
   EXPECT_EQ(a.decision(), v1::REVIEW_DECISION_REJECT);
   EXPECT_THAT(a.reason(), HasSubstr("does not hold the title of the unit"));
 }
@@ -147,8 +144,8 @@ TEST_F(LandReviewTest, TitleReviewRefusesSharesThatDoNotAddUp) {
       "FROM BDC_QZ WHERE QZH = ?)",
       {Demo("property_certificate_no")});
   v1::ReviewResponse a =
-      Answer(Request("t-f", "title_review", Demo("seller_id"),
-                     Demo("buyer_id"), Demo("property_unit_no")));
+      Answer(Request("t-f", "title_review", Demo("seller_id"), Demo("buyer_id"),
+                     Demo("property_unit_no")));
   EXPECT_EQ(a.decision(), v1::REVIEW_DECISION_REJECT);
   EXPECT_THAT(a.reason(), HasSubstr("shares"));
   EXPECT_FALSE(a.findings().fields().at("shares_add_up").bool_value());
@@ -163,8 +160,8 @@ TEST_F(LandReviewTest, TransferTwiceWritesOneTitle) {
   tax->set_material("deed_tax_certificate");
   auto& f = *tax->add_records()->mutable_fields();
   f["certificate_no"].set_string_value(Demo("transfer_payment_certificate_no"));
-  f["taxpayer_name"].set_string_value(OneOf(
-      "registry.db", "SELECT XM FROM HJ_RY WHERE GMSFHM = ?", buyer));
+  f["taxpayer_name"].set_string_value(
+      OneOf("registry.db", "SELECT XM FROM HJ_RY WHERE GMSFHM = ?", buyer));
   f["status"].set_string_value("已入库");
   const int64_t titles = CountInCopy("SELECT count(*) FROM BDC_QZ");
   v1::ReviewResponse first = Answer(r);
@@ -191,9 +188,10 @@ TEST_F(LandReviewTest, TransferTwiceWritesOneTitle) {
   // A voided certificate is refused before anything is written.
   v1::ReviewRequest voided = r;
   voided.set_case_id("case-tr-2");
-  (*voided.mutable_issued_before(0)->mutable_records(0)->mutable_fields())
-      ["status"]
-          .set_string_value("已作废");
+  (*voided.mutable_issued_before(0)
+        ->mutable_records(0)
+        ->mutable_fields())["status"]
+      .set_string_value("已作废");
   v1::ReviewResponse refused = Answer(voided);
   EXPECT_EQ(refused.decision(), v1::REVIEW_DECISION_REJECT);
   EXPECT_EQ(CountInCopy("SELECT count(*) FROM BDC_QZ"), titles + 1);

@@ -110,20 +110,21 @@ absl::StatusOr<v1::ReviewResponse> DeregistrationStep(
       }
       entity_id = target->entity_id;
       const std::string date = StoreDate(today);
-      RETURN_IF_ERROR(w.Execute(
-          "UPDATE SC_ZTDJ SET DJZT = '2', ZXRQ = ? WHERE ZTSFDM = ?",
-          {date, entity_id}));
+      RETURN_IF_ERROR(
+          w.Execute("UPDATE SC_ZTDJ SET DJZT = '2', ZXRQ = ? WHERE ZTSFDM = ?",
+                    {date, entity_id}));
       RETURN_IF_ERROR(w.Execute(
           "UPDATE SC_YYZZ SET ZZZT = '3' WHERE ZTSFDM = ? AND ZZZT = '1'",
           {entity_id}));
-      RETURN_IF_ERROR(w.Execute(
-          "INSERT INTO SC_DJJL (ZTSFDM, YWLX, HZRQ, SLBH) VALUES (?, '3', ?, ?)",
-          {entity_id, date, request.case_id()}));
+      RETURN_IF_ERROR(
+          w.Execute("INSERT INTO SC_DJJL (ZTSFDM, YWLX, HZRQ, SLBH) VALUES (?, "
+                    "'3', ?, ?)",
+                    {entity_id, date, request.case_id()}));
       RETURN_IF_ERROR(legacy::RecordCaseStep(w, request.case_id(),
                                              "deregistration", entity_id));
     }
-    ASSIGN_OR_RETURN(answer,
-                     EntityAnswer(w, entity_id, "deregistration_notice", extra));
+    ASSIGN_OR_RETURN(
+        answer, EntityAnswer(w, entity_id, "deregistration_notice", extra));
     return absl::OkStatus();
   }));
   return *std::move(answer);

@@ -33,8 +33,7 @@ constexpr char kSelect[] =
     "WHERE ZTSFDM = z.ZTSFDM ORDER BY ZZZT = '1' DESC, FZRQ DESC, ZZID DESC "
     "LIMIT 1) ";
 
-absl::Status AppendRecord(const SqliteRow& row,
-                          std::vector<v1::Record>* out) {
+absl::Status AppendRecord(const SqliteRow& row, std::vector<v1::Record>* out) {
   RecordBuilder b;
   SetText(b, Src("credit_code", "SC_ZTDJ.TYSHXYDM"), row, 0);
   SetText(b, Src("name", "SC_ZTDJ.ZTMC"), row, 1);
@@ -63,7 +62,8 @@ absl::Status AppendRecord(const SqliteRow& row,
   SetText(b, Src("status", "SC_ZTDJ.DJZT"), row, 11);
   RETURN_IF_ERROR(SetDate(b, Src("deregistered_on", "SC_ZTDJ.ZXRQ"), row, 12));
   SetText(b, Src("licence_no", "SC_YYZZ.ZZBH"), row, 13);
-  RETURN_IF_ERROR(SetDate(b, Src("licence_issued_on", "SC_YYZZ.FZRQ"), row, 14));
+  RETURN_IF_ERROR(
+      SetDate(b, Src("licence_issued_on", "SC_YYZZ.FZRQ"), row, 14));
   const absl::string_view state = row.IsNull(15) ? "" : row.Text(15);
   if (state == "1") {
     b.Str("licence_status", "有效");

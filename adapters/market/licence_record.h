@@ -22,14 +22,22 @@ inline constexpr char kBusinessLicence[] = "market.business_licence";
 
 // The catalog fields of market.business_licence.
 inline constexpr const char* kLicenceFields[] = {
-    "credit_code",       "name",
-    "entity_type",       "legal_representative",
-    "legal_representative_id_number", "address",
-    "premises_certificate_no", "registered_capital",
-    "business_scope",    "established_on",
-    "registration_authority", "status",
-    "deregistered_on",   "licence_no",
-    "licence_issued_on", "licence_status"};
+    "credit_code",
+    "name",
+    "entity_type",
+    "legal_representative",
+    "legal_representative_id_number",
+    "address",
+    "premises_certificate_no",
+    "registered_capital",
+    "business_scope",
+    "established_on",
+    "registration_authority",
+    "status",
+    "deregistered_on",
+    "licence_no",
+    "licence_issued_on",
+    "licence_status"};
 
 // The records of the entities `subject` denotes, oldest first: for a
 // credit code, the entity holding it (any status); for an identity number,

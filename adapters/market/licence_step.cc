@@ -137,8 +137,7 @@ int64_t CountOf(SqliteDb& db, absl::string_view sql,
 
 // Why the company cannot be registered; empty when it can.
 absl::StatusOr<std::string> Refusal(SqliteDb& db, const Application& a,
-                                    absl::CivilDay today,
-                                    std::string* region,
+                                    absl::CivilDay today, std::string* region,
                                     std::string* district) {
   if (a.residence_status != "正常") {
     return absl::StrCat(
@@ -176,11 +175,11 @@ absl::StatusOr<std::string> Refusal(SqliteDb& db, const Application& a,
   // A cancelled entity's name stays protected for a year.
   const std::string year_ago = StoreDate(today - 365);
   absl::Status s;
-  const int64_t holders = CountOf(
-      db,
-      "SELECT count(*) FROM SC_ZTDJ WHERE ZTMC = ?1 AND (DJZT = '1' OR "
-      "ZXRQ IS NULL OR ZXRQ > ?2)",
-      {a.name, year_ago}, &s);
+  const int64_t holders =
+      CountOf(db,
+              "SELECT count(*) FROM SC_ZTDJ WHERE ZTMC = ?1 AND (DJZT = '1' OR "
+              "ZXRQ IS NULL OR ZXRQ > ?2)",
+              {a.name, year_ago}, &s);
   RETURN_IF_ERROR(s);
   if (holders > 0) {
     return absl::StrCat("the name '", a.name,
@@ -196,30 +195,27 @@ absl::StatusOr<std::string> Register(SqliteDb& w, const Application& a,
                                      const std::string& region,
                                      const std::string& district) {
   absl::Status s;
-  const int64_t entities =
-      CountOf(w, "SELECT count(*) FROM SC_ZTDJ", {}, &s);
+  const int64_t entities = CountOf(w, "SELECT count(*) FROM SC_ZTDJ", {}, &s);
   RETURN_IF_ERROR(s);
-  ASSIGN_OR_RETURN(std::string org_code,
-                   FirstFree(w, "SELECT 1 FROM SC_ZTDJ WHERE ZZJGDM = ?",
-                             entities + 1, [](int64_t n) {
-                               return OrganisationCode(
-                                   AssignedOrganisationCodeBody(n));
-                             }));
-  ASSIGN_OR_RETURN(std::string entity_id,
-                   FirstFree(w, "SELECT 1 FROM SC_ZTDJ WHERE ZTSFDM = ?",
-                             entities + 1, [&](int64_t n) {
-                               return EntityId(region, n);
-                             }));
+  ASSIGN_OR_RETURN(
+      std::string org_code,
+      FirstFree(w, "SELECT 1 FROM SC_ZTDJ WHERE ZZJGDM = ?", entities + 1,
+                [](int64_t n) {
+                  return OrganisationCode(AssignedOrganisationCodeBody(n));
+                }));
+  ASSIGN_OR_RETURN(
+      std::string entity_id,
+      FirstFree(w, "SELECT 1 FROM SC_ZTDJ WHERE ZTSFDM = ?", entities + 1,
+                [&](int64_t n) { return EntityId(region, n); }));
   const std::string prefix = LicenceNo(region, today, 0).substr(0, 14);
-  const int64_t issued_today = CountOf(
-      w, "SELECT count(*) FROM SC_YYZZ WHERE substr(ZZBH, 1, 14) = ?",
-      {prefix}, &s);
+  const int64_t issued_today =
+      CountOf(w, "SELECT count(*) FROM SC_YYZZ WHERE substr(ZZBH, 1, 14) = ?",
+              {prefix}, &s);
   RETURN_IF_ERROR(s);
-  ASSIGN_OR_RETURN(std::string licence_no,
-                   FirstFree(w, "SELECT 1 FROM SC_YYZZ WHERE ZZBH = ?",
-                             issued_today + 1, [&](int64_t n) {
-                               return LicenceNo(region, today, n);
-                             }));
+  ASSIGN_OR_RETURN(
+      std::string licence_no,
+      FirstFree(w, "SELECT 1 FROM SC_YYZZ WHERE ZZBH = ?", issued_today + 1,
+                [&](int64_t n) { return LicenceNo(region, today, n); }));
   const std::string credit =
       MarketCreditCode(kEnterprise, region, org_code.substr(0, 8));
   const std::string date = StoreDate(today);
@@ -227,8 +223,8 @@ absl::StatusOr<std::string> Register(SqliteDb& w, const Application& a,
       "INSERT INTO SC_ZTDJ (ZTSFDM, TYSHXYDM, ZZJGDM, ZTMC, ZTLX, FDDBR, "
       "FDDBRZJHM, ZS, CSZMBH, ZCZB, JYFW, QXDM, DJJG, CLRQ, DJZT, ZXRQ) "
       "VALUES (?, ?, ?, ?, '1151', ?, ?, ?, ?, NULL, ?, ?, ?, ?, '1', NULL)",
-      {entity_id, credit, org_code, a.name, a.founder_name,
-       a.founder_key, a.address,
+      {entity_id, credit, org_code, a.name, a.founder_name, a.founder_key,
+       a.address,
        a.premises_no.empty() ? legacy::SqlValue(nullptr)
                              : legacy::SqlValue(a.premises_no),
        "以公司章程载明的经营范围为准", region,
@@ -258,8 +254,7 @@ absl::StatusOr<v1::ReviewResponse> LicenceStep(legacy::SqliteWriter& writer,
         "the founder must be a natural person (a resident identity number)",
         v1::Record());
   }
-  ASSIGN_OR_RETURN(Application application,
-                   ReadApplication(request, *founder));
+  ASSIGN_OR_RETURN(Application application, ReadApplication(request, *founder));
   application.birth = *birth;
   absl::optional<v1::ReviewResponse> answer;
   RETURN_IF_ERROR(writer.Write([&](SqliteDb& w) -> absl::Status {
@@ -273,17 +268,17 @@ absl::StatusOr<v1::ReviewResponse> LicenceStep(legacy::SqliteWriter& writer,
       ASSIGN_OR_RETURN(std::string refusal,
                        Refusal(w, application, today, &region, &district));
       if (!refusal.empty()) {
-        answer = legacy::Reject(
-            refusal, adapter::RecordBuilder()
-                         .Str("declared_name", application.name)
-                         .Build());
+        answer =
+            legacy::Reject(refusal, adapter::RecordBuilder()
+                                        .Str("declared_name", application.name)
+                                        .Build());
         return absl::OkStatus();  // nothing written
       }
       ASSIGN_OR_RETURN(entity_id, Register(w, application, request, today,
                                            region, district));
     }
-    ASSIGN_OR_RETURN(answer, EntityAnswer(w, entity_id, "business_licence",
-                                          v1::Record()));
+    ASSIGN_OR_RETURN(
+        answer, EntityAnswer(w, entity_id, "business_licence", v1::Record()));
     return absl::OkStatus();
   }));
   return *std::move(answer);

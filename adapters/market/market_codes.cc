@@ -55,8 +55,7 @@ std::string EntityId(absl::string_view region, int64_t n) {
   return absl::StrFormat("%sZT%010d", region, n);
 }
 
-std::string LicenceNo(absl::string_view region, absl::CivilDay day,
-                      int64_t n) {
+std::string LicenceNo(absl::string_view region, absl::CivilDay day, int64_t n) {
   return absl::StrFormat("%s%04d%02d%02d%06d", region, day.year(), day.month(),
                          day.day(), n);
 }

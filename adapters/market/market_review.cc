@@ -27,14 +27,13 @@ absl::StatusOr<v1::ReviewResponse> EntityAnswer(legacy::SqliteDb& db,
   ASSIGN_OR_RETURN(std::vector<v1::Record> records,
                    LicenceRecordOfEntity(db, entity_id));
   if (records.size() != 1) {
-    return absl::DataLossError(absl::StrCat(
-        "market store: entity ", entity_id, " recorded for a case is missing"));
+    return absl::DataLossError(absl::StrCat("market store: entity ", entity_id,
+                                            " recorded for a case is missing"));
   }
   v1::Record findings = extra;
   auto& out = *findings.mutable_fields();
   for (const char* field : {"credit_code", "name", "entity_type", "status",
-                            "licence_no",
-                            "licence_status", "established_on",
+                            "licence_no", "licence_status", "established_on",
                             "deregistered_on", "registration_authority"}) {
     auto it = records[0].fields().find(field);
     if (it != records[0].fields().end()) out[field] = it->second;

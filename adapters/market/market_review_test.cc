@@ -21,9 +21,9 @@ namespace datarun {
 namespace market {
 namespace {
 
-using ::testing::HasSubstr;
 using datagen::testing::CheckRecord;
 using google::protobuf::util::MessageDifferencer;
+using ::testing::HasSubstr;
 
 constexpr char kNewName[] = "北京云测数联科技有限公司";
 
@@ -47,12 +47,12 @@ class MarketReviewTest
     DepartmentServiceTest::SetUp();
     copy_ = OpenStoreCopy();
     ASSERT_NE(copy_, nullptr);
-    today_ = market::StoreDate(
-        absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
+    today_ =
+        market::StoreDate(absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
   }
 
-  v1::ReviewRequest Request(const std::string& case_id,
-                            const std::string& step, const std::string& role,
+  v1::ReviewRequest Request(const std::string& case_id, const std::string& step,
+                            const std::string& role,
                             const std::string& subject) {
     v1::ReviewRequest r;
     r.set_case_id(case_id);
@@ -116,9 +116,8 @@ class MarketReviewTest
   // The demo shop's address, as the market store holds it.
   std::string ShopAddress() {
     auto records = Fetch(kBusinessLicence, Demo("sole_proprietor_id"));
-    return records.ok() && records->size() == 1
-               ? Text((*records)[0], "address")
-               : "";
+    return records.ok() && records->size() == 1 ? Text((*records)[0], "address")
+                                                : "";
   }
 
   int64_t Entities() { return CountInCopy("SELECT count(*) FROM SC_ZTDJ"); }
@@ -216,10 +215,10 @@ TEST_F(MarketReviewTest, LicenceRefusalsWriteNothing) {
   // A valid identity number of someone born ten years ago.
   const absl::CivilDay born =
       absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()) - 3660;
-  const std::string first17 = absl::StrCat(
-      "110105", absl::FormatCivilTime(born).substr(0, 4),
-      absl::FormatCivilTime(born).substr(5, 2),
-      absl::FormatCivilTime(born).substr(8, 2), "013");
+  const std::string first17 =
+      absl::StrCat("110105", absl::FormatCivilTime(born).substr(0, 4),
+                   absl::FormatCivilTime(born).substr(5, 2),
+                   absl::FormatCivilTime(born).substr(8, 2), "013");
   const std::string child = absl::StrCat(
       first17, std::string(1, identity::ResidentIdCheckCharacter(first17)));
   cases.push_back({"a minor", Licence("r-6", child), "under 18"});
@@ -260,8 +259,8 @@ TEST_F(MarketReviewTest, MissingMaterialsAndUnknownStepsAreInvalidArgument) {
 
 TEST_F(MarketReviewTest, DeregistrationCancelsTheLicenceOnce) {
   const std::string credit = Demo("sole_proprietor_credit_code");
-  auto first = copy_->Review(Deregistration("case-dereg-1",
-                                            Demo("sole_proprietor_id")));
+  auto first =
+      copy_->Review(Deregistration("case-dereg-1", Demo("sole_proprietor_id")));
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_EQ(first->decision(), v1::REVIEW_DECISION_APPROVE) << first->reason();
   ASSERT_EQ(first->issued_size(), 1);
@@ -284,8 +283,8 @@ TEST_F(MarketReviewTest, DeregistrationCancelsTheLicenceOnce) {
                         {"case-dereg-1"}),
             1);
 
-  auto again = copy_->Review(Deregistration("case-dereg-1",
-                                            Demo("sole_proprietor_id")));
+  auto again =
+      copy_->Review(Deregistration("case-dereg-1", Demo("sole_proprietor_id")));
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(MessageDifferencer::Equals(*again, *first));
   EXPECT_EQ(CountInCopy("SELECT count(*) FROM SC_DJJL WHERE YWLX = '3' AND "
@@ -295,11 +294,12 @@ TEST_F(MarketReviewTest, DeregistrationCancelsTheLicenceOnce) {
             1);
 
   // A second application finds nothing left to cancel.
-  auto later = copy_->Review(Deregistration("case-dereg-2",
-                                            Demo("sole_proprietor_id")));
+  auto later =
+      copy_->Review(Deregistration("case-dereg-2", Demo("sole_proprietor_id")));
   ASSERT_TRUE(later.ok()) << later.status();
   EXPECT_EQ(later->decision(), v1::REVIEW_DECISION_REJECT);
-  EXPECT_THAT(later->reason(), HasSubstr("no sole-proprietor business licence"));
+  EXPECT_THAT(later->reason(),
+              HasSubstr("no sole-proprietor business licence"));
 }
 
 TEST_F(MarketReviewTest, DeregistrationWithoutALicenceIsRefused) {

@@ -15,8 +15,8 @@ namespace datarun {
 namespace market {
 namespace {
 
-constexpr const char* kTables[] = {"SC_ZTDJ", "SC_YYZZ", "SC_DJJL", "DM_ZTLX",
-                                   "DM_DJZT", "DM_XZQH"};
+constexpr const char* kTables[] = {"SC_ZTDJ", "SC_YYZZ", "SC_DJJL",
+                                   "DM_ZTLX", "DM_DJZT", "DM_XZQH"};
 
 // Entities in existence, in ZTSFDM order.
 constexpr char kLocalIdsSql[] =
@@ -67,12 +67,11 @@ std::vector<std::string> MarketService::datasets() const {
 absl::StatusOr<std::vector<v1::Record>> MarketService::Fetch(
     const v1::FetchRequest& request) {
   if (request.dataset() != kBusinessLicence) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the market adapter does not serve dataset '",
-                     request.dataset(), "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the market adapter does not serve dataset '", request.dataset(), "'"));
   }
-  RETURN_IF_ERROR(legacy::CheckRequestedFields(kBusinessLicence, request,
-                                               kLicenceFields));
+  RETURN_IF_ERROR(
+      legacy::CheckRequestedFields(kBusinessLicence, request, kLicenceFields));
   legacy::SqlitePool::Lease db = pool_->Acquire();
   ASSIGN_OR_RETURN(std::vector<v1::Record> records,
                    LicenceRecordsOf(*db, request.subject()));
@@ -90,8 +89,8 @@ absl::StatusOr<v1::ListLocalIdsResponse> MarketService::ListLocalIds(
 
 absl::StatusOr<v1::ReviewResponse> MarketService::Review(
     const v1::ReviewRequest& request) {
-  return ReviewMarketStep(
-      *writer_, request, absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
+  return ReviewMarketStep(*writer_, request,
+                          absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
 }
 
 }  // namespace market

@@ -60,7 +60,7 @@ class MarketService : public adapter::DepartmentService {
 
   // One page of assertions, in ZTSFDM order, for entities with DJZT '1'
   // (存续): "entity_id" = ZTSFDM for subject TYSHXYDM (basis "SC_ZTDJ
-  // established <CLRQ>") and, for a 个体工商户 (ZTLX 9600), 
+  // established <CLRQ>") and, for a 个体工商户 (ZTLX 9600),
   // "sole_proprietorship" = ZTSFDM for subject FDDBRZJHM as stored (basis
   // "SC_ZTDJ operator since <CLRQ>"); none primary. Errors:
   // INVALID_ARGUMENT "page_token ..." for a token this listing did not

@@ -116,9 +116,9 @@ TEST_F(MarketServiceTest, CompaniesTheTaxBureauKnowsAreRegistered) {
   EXPECT_EQ(Text(r, "name"), Demo("company_name"));
   EXPECT_EQ(Text(r, "status"), "存续");
   EXPECT_NE(Text(r, "registered_capital"), "");
-  EXPECT_TRUE(identity::ParseResidentId(
-                  Text(r, "legal_representative_id_number"))
-                  .ok());
+  EXPECT_TRUE(
+      identity::ParseResidentId(Text(r, "legal_representative_id_number"))
+          .ok());
   auto buyer = Fetch(kBusinessLicence, Demo("company_buyer_credit_code"));
   ASSERT_TRUE(buyer.ok());
   EXPECT_EQ(buyer->size(), 1u);
@@ -205,7 +205,8 @@ TEST_F(MarketServiceTest, ListLocalIdsExportsEntitiesInExistence) {
        Rows("SELECT TYSHXYDM, ZTSFDM, ZTLX, FDDBRZJHM FROM SC_ZTDJ "
             "WHERE DJZT = '1'")) {
     expected.emplace(row[0], "entity_id", row[1]);
-    if (row[2] == "9600") expected.emplace(row[3], "sole_proprietorship", row[1]);
+    if (row[2] == "9600")
+      expected.emplace(row[3], "sole_proprietorship", row[1]);
   }
   std::set<std::tuple<std::string, std::string, std::string>> listed;
   for (const v1::LocalIdAssertion& a : all) {
@@ -216,8 +217,8 @@ TEST_F(MarketServiceTest, ListLocalIdsExportsEntitiesInExistence) {
   EXPECT_EQ(listed, expected);
   bool operator_listed = false;
   for (const auto& [subject, kind, value] : listed) {
-    operator_listed |= subject == Demo("sole_proprietor_id") &&
-                       kind == "sole_proprietorship";
+    operator_listed |=
+        subject == Demo("sole_proprietor_id") && kind == "sole_proprietorship";
   }
   EXPECT_TRUE(operator_listed);
 }

@@ -73,8 +73,7 @@ absl::StatusOr<std::string> NextNumber(SqliteDb& db, absl::string_view table,
       std::string last,
       One(db,
           absl::StrCat("SELECT MAX(", column, ") FROM ", table, " WHERE ",
-                       column, " LIKE ?1 || '%' AND length(", column,
-                       ") = ?2"),
+                       column, " LIKE ?1 || '%' AND length(", column, ") = ?2"),
           {prefix, static_cast<int64_t>(prefix.size() + digits)}));
   int64_t n = 0;
   if (!last.empty()) (void)absl::SimpleAtoi(last.substr(prefix.size()), &n);
@@ -111,20 +110,19 @@ absl::StatusOr<std::string> Move(SqliteDb& w, const std::string& ryid,
       ASSIGN_OR_RETURN(district, One(w, "SELECT QXDM FROM HJ_HU WHERE HH = ?",
                                      {old_household}));
     }
-    ASSIGN_OR_RETURN(
-        std::string station,
-        One(w,
-            "SELECT PCS FROM HJ_HU WHERE QXDM = ? GROUP BY PCS "
-            "ORDER BY count(*) DESC, PCS LIMIT 1",
-            {district}));
+    ASSIGN_OR_RETURN(std::string station,
+                     One(w,
+                         "SELECT PCS FROM HJ_HU WHERE QXDM = ? GROUP BY PCS "
+                         "ORDER BY count(*) DESC, PCS LIMIT 1",
+                         {district}));
     if (station.empty()) {
       ASSIGN_OR_RETURN(station, One(w, "SELECT PCS FROM HJ_HU WHERE HH = ?",
                                     {old_household}));
     }
-    RETURN_IF_ERROR(w.Execute(
-        "INSERT INTO HJ_HU (HH, HLB, ZZ, QXDM, PCS, HZRYID, LHRQ) "
-        "VALUES (?, '1', ?, ?, ?, ?, ?)",
-        {household, to.address, district, station, new_ryid, date}));
+    RETURN_IF_ERROR(
+        w.Execute("INSERT INTO HJ_HU (HH, HLB, ZZ, QXDM, PCS, HZRYID, LHRQ) "
+                  "VALUES (?, '1', ?, ?, ?, ?, ?)",
+                  {household, to.address, district, station, new_ryid, date}));
   }
   RETURN_IF_ERROR(w.Execute(
       "INSERT INTO HJ_RY (RYID, GMSFHM, XM, XB, MZ, CSRQ, HH, YHZGX, HYZK, "
@@ -135,21 +133,21 @@ absl::StatusOr<std::string> Move(SqliteDb& w, const std::string& ryid,
       "UPDATE HJ_RY SET RYZT = '2', ZXRQ = ?, QWDZ = ? WHERE RYID = ?",
       {date, to.address, ryid}));
   // A head who leaves is succeeded by the spouse, else the eldest member.
-  ASSIGN_OR_RETURN(std::string head, One(w, "SELECT HZRYID FROM HJ_HU "
-                                            "WHERE HH = ?",
+  ASSIGN_OR_RETURN(std::string head, One(w,
+                                         "SELECT HZRYID FROM HJ_HU "
+                                         "WHERE HH = ?",
                                          {old_household}));
   if (head == ryid) {
-    ASSIGN_OR_RETURN(
-        std::string successor,
-        One(w,
-            "SELECT RYID FROM HJ_RY WHERE HH = ? AND RYZT = '0' "
-            "ORDER BY YHZGX = '10' DESC, CSRQ, RYID LIMIT 1",
-            {old_household}));
+    ASSIGN_OR_RETURN(std::string successor,
+                     One(w,
+                         "SELECT RYID FROM HJ_RY WHERE HH = ? AND RYZT = '0' "
+                         "ORDER BY YHZGX = '10' DESC, CSRQ, RYID LIMIT 1",
+                         {old_household}));
     if (!successor.empty()) {
       RETURN_IF_ERROR(w.Execute("UPDATE HJ_HU SET HZRYID = ? WHERE HH = ?",
                                 {successor, old_household}));
-      RETURN_IF_ERROR(w.Execute(
-          "UPDATE HJ_RY SET YHZGX = '02' WHERE RYID = ?", {successor}));
+      RETURN_IF_ERROR(w.Execute("UPDATE HJ_RY SET YHZGX = '02' WHERE RYID = ?",
+                                {successor}));
     }
   }
   RETURN_IF_ERROR(legacy::RecordCaseStep(w, case_id, "relocation", new_ryid));
@@ -163,18 +161,18 @@ absl::StatusOr<v1::ReviewResponse> Moved(SqliteDb& w,
   ASSIGN_OR_RETURN(std::vector<v1::Record> registration,
                    ResidentRecords(w, new_ryid));
   std::string id_number, household, moved_on, relation;
-  RETURN_IF_ERROR(w.Query(
-      "SELECT GMSFHM, HH, QRRQ, YHZGX FROM HJ_RY WHERE RYID = ?", {new_ryid},
-      [&](const SqliteRow& row) {
-        id_number = std::string(row.Text(0));
-        household = std::string(row.Text(1));
-        moved_on = std::string(row.Text(2));
-        relation = std::string(row.Text(3));
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(
+      w.Query("SELECT GMSFHM, HH, QRRQ, YHZGX FROM HJ_RY WHERE RYID = ?",
+              {new_ryid}, [&](const SqliteRow& row) {
+                id_number = std::string(row.Text(0));
+                household = std::string(row.Text(1));
+                moved_on = std::string(row.Text(2));
+                relation = std::string(row.Text(3));
+                return absl::OkStatus();
+              }));
   if (registration.size() != 1 || moved_on.size() != 8) {
-    return absl::DataLossError(absl::StrCat(
-        "registry store: registration ", new_ryid, " of a case is missing"));
+    return absl::DataLossError(absl::StrCat("registry store: registration ",
+                                            new_ryid, " of a case is missing"));
   }
   ASSIGN_OR_RETURN(
       std::string from,
@@ -187,9 +185,9 @@ absl::StatusOr<v1::ReviewResponse> Moved(SqliteDb& w,
           .Str("old_household_no", from)
           .Str("new_household_no", household)
           .Bool("head_of_household", relation == "02")
-          .Date("moved_on", absl::StrCat(moved_on.substr(0, 4), "-",
-                                         moved_on.substr(4, 2), "-",
-                                         moved_on.substr(6, 2)))
+          .Date("moved_on",
+                absl::StrCat(moved_on.substr(0, 4), "-", moved_on.substr(4, 2),
+                             "-", moved_on.substr(6, 2)))
           .Build());
   v1::StepMaterial* issued = response.add_issued();
   issued->set_material("new_registration");

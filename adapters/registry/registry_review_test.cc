@@ -21,10 +21,10 @@ namespace datarun {
 namespace registry {
 namespace {
 
-using ::testing::HasSubstr;
 using datagen::testing::CheckRecord;
 using datagen::testing::SharedTestDataDir;
 using google::protobuf::util::MessageDifferencer;
+using ::testing::HasSubstr;
 
 std::string Text(const v1::Record& r, const std::string& field) {
   auto it = r.fields().find(field);
@@ -141,12 +141,12 @@ TEST_F(RegistryReviewTest, RelocationMovesTheRegistrationOnce) {
   EXPECT_EQ(CountInCopy("SELECT count(*) FROM HJ_RY"), rows + 1);
   EXPECT_EQ(CountInCopy("SELECT count(*) FROM HJ_HU"), households + 1);
   EXPECT_EQ(Current(applicant), 1);
-  EXPECT_EQ(CountInCopy("SELECT count(*) FROM HJ_RY WHERE GMSFHM = ? AND "
-                        "RYZT = '2' AND ZXRQ = ? AND QWDZ = ? AND HH = ?",
-                        {applicant, compact_today_,
-                         Demo("relocation_target_address"),
-                         Demo("relocation_from_household_no")}),
-            1);
+  EXPECT_EQ(
+      CountInCopy("SELECT count(*) FROM HJ_RY WHERE GMSFHM = ? AND "
+                  "RYZT = '2' AND ZXRQ = ? AND QWDZ = ? AND HH = ?",
+                  {applicant, compact_today_, Demo("relocation_target_address"),
+                   Demo("relocation_from_household_no")}),
+      1);
   std::string unit;
   for (const v1::Record& r : titles.records()) {
     if (Text(r, "location") == Demo("relocation_target_address")) {
@@ -198,8 +198,8 @@ TEST_F(RegistryReviewTest, RelocationRefusals) {
   EXPECT_EQ(already->decision(), v1::REVIEW_DECISION_REJECT);
   EXPECT_THAT(already->reason(), HasSubstr("already registered"));
   // A buyer owning no dwelling.
-  auto homeless = copy_->Review(Relocation("case-r-3", Demo("buyer_id"),
-                                           Titles(Demo("buyer_id"))));
+  auto homeless = copy_->Review(
+      Relocation("case-r-3", Demo("buyer_id"), Titles(Demo("buyer_id"))));
   ASSERT_TRUE(homeless.ok()) << homeless.status();
   EXPECT_EQ(homeless->decision(), v1::REVIEW_DECISION_REJECT);
   EXPECT_THAT(homeless->reason(), HasSubstr("no dwelling"));
@@ -229,7 +229,8 @@ TEST_F(RegistryReviewTest, MovingToAnOccupiedAddressJoinsThatHousehold) {
       << answer->reason();
   EXPECT_EQ(Text(answer->findings(), "new_household_no"),
             Demo("seller_household_no"));
-  EXPECT_FALSE(answer->findings().fields().at("head_of_household").bool_value());
+  EXPECT_FALSE(
+      answer->findings().fields().at("head_of_household").bool_value());
   EXPECT_EQ(Text(answer->findings(), "old_household_no"),
             Demo("relocated_new_household_no"));
   EXPECT_EQ(CountInCopy("SELECT count(*) FROM HJ_RY WHERE GMSFHM = ? AND "

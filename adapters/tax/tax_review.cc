@@ -358,8 +358,9 @@ absl::StatusOr<v1::ReviewResponse> TaxClearance(
           unpaid = row.Int(1);
           return absl::OkStatus();
         }));
-    ASSIGN_OR_RETURN(absl::optional<std::string> done,
-                     legacy::FindCaseStep(w, request.case_id(), "tax_clearance"));
+    ASSIGN_OR_RETURN(
+        absl::optional<std::string> done,
+        legacy::FindCaseStep(w, request.case_id(), "tax_clearance"));
     if (done.has_value()) {
       number = *done;
     } else if (unpaid > 0) {

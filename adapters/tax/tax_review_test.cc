@@ -215,14 +215,15 @@ TEST_F(TaxReviewTest, TaxOutstandingRefusesTheClearance) {
     ASSERT_TRUE(db.ok()) << db.status();
     // An assessment of the buyer of the paid sale that no certificate
     // settles.
-    ASSERT_TRUE((*db)
-                    ->Execute("INSERT INTO QS_SBXX (SBXH, NSRSBH, HTBH, BDCDYH, "
-                              "JSJG, JZMJ, SL, YNSE, SFSTFW, SBRQ, HDRQ) "
-                              "SELECT 'UNPAID-1', NSRSBH, 'Y0', 'U0', 100, 1, "
-                              "100, 1, 'Y', '20240101', '20240101' FROM "
-                              "DJ_NSRXX WHERE ZJHM = ? LIMIT 1",
-                              {Demo("transfer_buyer_id")})
-                    .ok());
+    ASSERT_TRUE(
+        (*db)
+            ->Execute("INSERT INTO QS_SBXX (SBXH, NSRSBH, HTBH, BDCDYH, "
+                      "JSJG, JZMJ, SL, YNSE, SFSTFW, SBRQ, HDRQ) "
+                      "SELECT 'UNPAID-1', NSRSBH, 'Y0', 'U0', 100, 1, "
+                      "100, 1, 'Y', '20240101', '20240101' FROM "
+                      "DJ_NSRXX WHERE ZJHM = ? LIMIT 1",
+                      {Demo("transfer_buyer_id")})
+            .ok());
   }
   auto answer = service_->Review(
       ClearanceRequest("case-clear-3", Demo("transfer_buyer_id")));

@@ -40,10 +40,10 @@ class CaseTypesIntegrationTest : public StackFixture {
 
   // Submits a case of `type` with one party and `uploads` (material ->
   // reference) as the service hall, and waits until it finishes.
-  v1::CaseRecord Run(const std::string& type, const std::string& role,
-                     const std::string& subject,
-                     const std::vector<std::pair<std::string, std::string>>&
-                         uploads) {
+  v1::CaseRecord Run(
+      const std::string& type, const std::string& role,
+      const std::string& subject,
+      const std::vector<std::pair<std::string, std::string>>& uploads) {
     v1::SubmitCaseRequest request;
     request.set_case_type(type);
     request.set_request_id(absl::StrCat("it-", type, "-", subject));
@@ -160,10 +160,10 @@ TEST_F(CaseTypesIntegrationTest, BusinessEstablishmentIssuesANewLicence) {
   v1::Record shared = Licence(credit, "business.establishment");
   EXPECT_EQ(Text(shared, "name"), kCompanyName);
   EXPECT_EQ(Text(shared, "status"), "存续");
-  EXPECT_EQ(StoreRows("market",
-                      "SELECT FDDBRZJHM FROM SC_ZTDJ WHERE TYSHXYDM = ?",
-                      {credit}),
-            (std::vector<std::vector<std::string>>{{Subject("founder_id")}}));
+  EXPECT_EQ(
+      StoreRows("market", "SELECT FDDBRZJHM FROM SC_ZTDJ WHERE TYSHXYDM = ?",
+                {credit}),
+      (std::vector<std::vector<std::string>>{{Subject("founder_id")}}));
   EXPECT_EQ(done.metrics().trips(), 0);
 }
 
@@ -176,8 +176,7 @@ TEST_F(CaseTypesIntegrationTest, HouseholdRelocationMovesTheRegistration) {
   ASSERT_NE(relocation, nullptr);
   EXPECT_EQ(Text(relocation->findings(), "old_household_no"),
             Subject("relocation_from_household_no"));
-  const std::string moved_to =
-      Text(relocation->findings(), "new_household_no");
+  const std::string moved_to = Text(relocation->findings(), "new_household_no");
   EXPECT_NE(moved_to, Subject("relocation_from_household_no"));
   // The registry's store: the old registration moved out to the dwelling,
   // the new one current in a household at the dwelling.
@@ -204,7 +203,8 @@ TEST_F(CaseTypesIntegrationTest, HouseholdRelocationMovesTheRegistration) {
   EXPECT_EQ(Text(household.records(0), "household_no"), moved_to);
 }
 
-TEST_F(CaseTypesIntegrationTest, SoleProprietorDeregistrationCancelsTheLicence) {
+TEST_F(CaseTypesIntegrationTest,
+       SoleProprietorDeregistrationCancelsTheLicence) {
   const std::string credit = Subject("sole_proprietor_credit_code");
   v1::CaseRecord done =
       Run("sole_proprietor_deregistration", "proprietor",

@@ -170,15 +170,17 @@ class DepartmentServiceTest : public ::testing::Test {
   // integer (count(*) ...); -1 (with a test failure) on an error.
   int64_t CountInCopy(const std::string& sql,
                       const std::vector<std::string>& params = {}) {
-    auto db = legacy::SqliteDb::Open(CopyPath(), legacy::SqliteDb::Mode::kReadOnly);
+    auto db =
+        legacy::SqliteDb::Open(CopyPath(), legacy::SqliteDb::Mode::kReadOnly);
     EXPECT_TRUE(db.ok()) << db.status();
     if (!db.ok()) return -1;
     std::vector<legacy::SqlValue> values(params.begin(), params.end());
     int64_t n = -1;
-    absl::Status s = (*db)->Query(sql, values, [&](const legacy::SqliteRow& row) {
-      if (n == -1) n = row.Int(0);
-      return absl::OkStatus();
-    });
+    absl::Status s =
+        (*db)->Query(sql, values, [&](const legacy::SqliteRow& row) {
+          if (n == -1) n = row.Int(0);
+          return absl::OkStatus();
+        });
     EXPECT_TRUE(s.ok()) << s;
     return n;
   }
@@ -187,7 +189,8 @@ class DepartmentServiceTest : public ::testing::Test {
   // the generated data lacks.
   void ExecuteOnCopy(const std::string& sql,
                      const std::vector<std::string>& params = {}) {
-    auto db = legacy::SqliteDb::Open(CopyPath(), legacy::SqliteDb::Mode::kReadWrite);
+    auto db =
+        legacy::SqliteDb::Open(CopyPath(), legacy::SqliteDb::Mode::kReadWrite);
     ASSERT_TRUE(db.ok()) << db.status();
     std::vector<legacy::SqlValue> values(params.begin(), params.end());
     absl::Status s = (*db)->Execute(sql, values);
