@@ -3,7 +3,8 @@
 // registers a company in the market regulator's store, household
 // relocation moves the registration in the registry's store, and
 // sole-proprietor deregistration cancels the licence, or is refused for
-// someone who holds none.
+// someone who holds none; and the market regulator's keys sync into the
+// identity registry.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "datarun/v1/case.grpc.pb.h"
+#include "datarun/v1/identity.grpc.pb.h"
 #include "exchange/identity/credit_code.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -240,6 +242,49 @@ TEST_F(CaseTypesIntegrationTest, DeregistrationWithoutALicenceIsRejected) {
   ASSERT_NE(deregistration, nullptr);
   EXPECT_EQ(deregistration->state(), v1::STEP_STATE_REJECTED);
   EXPECT_EQ(Step(done, "tax_clearance")->state(), v1::STEP_STATE_APPROVED);
+}
+
+TEST_F(CaseTypesIntegrationTest, MarketIdentifiersSyncIntoTheRegistry) {
+  auto deadline = [] {
+    return std::chrono::system_clock::now() + std::chrono::seconds(60);
+  };
+  v1::SyncIdentityRequest sync;
+  sync.set_department("market");
+  v1::SyncIdentityResponse synced;
+  {
+    grpc::ClientContext context;
+    context.set_deadline(deadline());
+    grpc::Status status = v1::Identity::NewStub(ChannelAs("registry"))
+                              ->Sync(&context, sync, &synced);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_GT(synced.links_added(), 0);
+  EXPECT_EQ(synced.assertions_rejected(), 0)
+      << (synced.rejection_samples().empty() ? ""
+                                             : synced.rejection_samples(0));
+  // The operator and the business resolve to the same entity id.
+  auto value_of = [&](const std::string& subject, const std::string& kind) {
+    v1::ResolveIdentityRequest request;
+    request.set_subject(subject);
+    v1::ResolveIdentityResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(deadline());
+    grpc::Status status = v1::Identity::NewStub(ChannelAs("servicehall"))
+                              ->Resolve(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const v1::IdentityLink& link : response.links()) {
+      if (link.local_id().department() == "market" &&
+          link.local_id().kind() == kind) {
+        return link.local_id().value();
+      }
+    }
+    return std::string();
+  };
+  const std::string operated =
+      value_of(Subject("sole_proprietor_id"), "sole_proprietorship");
+  EXPECT_FALSE(operated.empty());
+  EXPECT_EQ(operated,
+            value_of(Subject("sole_proprietor_credit_code"), "entity_id"));
 }
 
 }  // namespace
