@@ -89,7 +89,8 @@ absl::StatusOr<Application> ReadApplication(const v1::ReviewRequest& request,
     if (usage.empty()) {
       return legacy::MissingField(request, "premises_title", "usage");
     }
-    if (usage == "住宅" || !a.address.empty()) continue;
+    // A domicile is a shop or an office (not a dwelling or a parking space).
+    if ((usage != "商业" && usage != "办公") || !a.address.empty()) continue;
     a.address = FieldText(title, "location");
     a.premises_no = FieldText(title, "certificate_no");
     if (a.address.empty()) {

@@ -2,9 +2,9 @@
 //   licence         (business_establishment, after premises_review): the
 //                   founder is a natural person, an adult, registered as
 //                   a current resident (founder_identity material); one of
-//                   the founder's titles (premises_title material) is of a
-//                   business use and lies in a district this bureau
-//                   registers; the declared name (name_declaration
+//                   the founder's titles (premises_title material) is a
+//                   shop or an office (商业, 办公) and lies in a district
+//                   this bureau registers; the declared name (name_declaration
 //                   material) carries an organisation form and is not
 //                   registered to an entity in existence, nor to one
 //                   cancelled within a year. Registers the company
