@@ -3,8 +3,8 @@
 // registers a company in the market regulator's store, household
 // relocation moves the registration in the registry's store, and
 // sole-proprietor deregistration cancels the licence, or is refused for
-// someone who holds none; and the market regulator's keys sync into the
-// identity registry.
+// someone who holds none; the market regulator's keys sync into the
+// identity registry, and a company party's licence is pulled at intake.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -15,6 +15,7 @@
 #include "adapters/legacy_store/sqlite_db.h"
 #include "datarun/v1/case.grpc.pb.h"
 #include "datarun/v1/identity.grpc.pb.h"
+#include "datarun/v1/intake.grpc.pb.h"
 #include "exchange/identity/credit_code.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -285,6 +286,30 @@ TEST_F(CaseTypesIntegrationTest, MarketIdentifiersSyncIntoTheRegistry) {
   EXPECT_FALSE(operated.empty());
   EXPECT_EQ(operated,
             value_of(Subject("sole_proprietor_credit_code"), "entity_id"));
+}
+
+TEST_F(CaseTypesIntegrationTest, ACompanyBuyersLicenceIsPulledNotUploaded) {
+  v1::IntakeCheckRequest request;
+  request.set_case_type("property_transfer");
+  request.set_subject(Subject("company_buyer_credit_code"));
+  request.set_party("buyer");
+  request.mutable_context()->set_on_behalf_of("SH-0042");
+  v1::IntakeCheckResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  grpc::Status status = v1::Intake::NewStub(ChannelAs("servicehall"))
+                            ->Check(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  bool checked = false;
+  for (const v1::MaterialCheck& m : response.materials()) {
+    if (m.material() != "buyer_business_licence") continue;
+    checked = true;
+    EXPECT_EQ(m.status(), v1::MATERIAL_STATUS_PULLED) << m.detail();
+    EXPECT_EQ(m.department(), "market");
+    EXPECT_EQ(m.records(), 1);
+  }
+  EXPECT_TRUE(checked);
 }
 
 }  // namespace
