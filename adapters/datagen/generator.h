@@ -1,6 +1,7 @@
-// datarun-datagen: writes the four reference departments' legacy stores
-// (land.db, tax.db, housing.db, registry.db) with one consistent synthetic
-// population, plus demo_subjects.txt naming the subjects the demo uses.
+// datarun-datagen: writes the five reference departments' legacy stores
+// (land.db, tax.db, housing.db, registry.db, market.db) with one consistent
+// synthetic population, plus demo_subjects.txt naming the subjects the demo
+// uses.
 //
 //   GeneratorOptions options;
 //   options.out_dir = "/tmp/data";
@@ -40,6 +41,8 @@ struct GeneratorResult {
   int64_t titles = 0;
   int64_t contracts = 0;
   int64_t companies = 0;
+  // Companies and sole proprietorships in the market regulator's store.
+  int64_t market_entities = 0;
 };
 
 // Generates the stores. INVALID_ARGUMENT for bad options (naming the

@@ -7,6 +7,7 @@
 #include "adapters/datagen/dates.h"
 #include "adapters/housing/housing_schema.h"
 #include "adapters/land/land_schema.h"
+#include "adapters/market/market_schema.h"
 #include "adapters/registry/registry_schema.h"
 #include "adapters/tax/tax_schema.h"
 #include "common/file_util.h"
@@ -26,8 +27,9 @@ absl::Status GeneratorRun::Finish(Household* h) {
   result_.titles += static_cast<int64_t>(h->titles.size());
   RETURN_IF_ERROR(builder_->Finish(h));
   RETURN_IF_ERROR(RegisterOldTaxpayers(h));
+  RETURN_IF_ERROR(market_builder_->AddHousehold(*h, random_businesses_));
   if (result_.households % kHouseholdsPerTransaction == 0) {
-    for (Store* s : {&land_, &tax_, &housing_, &registry_}) {
+    for (Store* s : {&land_, &tax_, &housing_, &registry_, &market_}) {
       RETURN_IF_ERROR(s->db->Exec("COMMIT"));
       RETURN_IF_ERROR(s->db->Exec("BEGIN"));
     }
@@ -79,6 +81,8 @@ absl::StatusOr<SaleOutcome> GeneratorRun::SaleToCompany(
 absl::Status GeneratorRun::Companies() {
   int64_t count = std::max<int64_t>(3, options_.households / 2000);
   Household owners;  // a holder for the companies' titles; no families
+  const size_t first_known = known_companies_.size();
+  std::vector<size_t> premises;  // each company's first title in `owners`
   for (int64_t i = 0; i < count; ++i) {
     int district = city_.PickDistrict();
     Party company = people_.MakeCompany(Districts()[district].code);
@@ -91,6 +95,9 @@ absl::Status GeneratorRun::Companies() {
       Demo("company_credit_code", company.id_number);
       Demo("company_name", company.name);
     }
+    // Registered at its first office (titles are numbered when written).
+    known_companies_.push_back({company, district, founded, absl::nullopt});
+    premises.push_back(owners.titles.size());
     int units = static_cast<int>(rng_.Range(1, 4));
     for (int u = 0; u < units; ++u) {
       Title t;
@@ -106,7 +113,20 @@ absl::Status GeneratorRun::Companies() {
   }
   result_.companies += count;
   result_.titles += static_cast<int64_t>(owners.titles.size());
-  return builder_->Finish(&owners);
+  RETURN_IF_ERROR(builder_->Finish(&owners));
+  for (size_t i = 0; i < premises.size(); ++i) {
+    known_companies_[first_known + i].premises = owners.titles[premises[i]];
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GeneratorRun::RegisterCompanies() {
+  for (const KnownCompany& k : known_companies_) {
+    RETURN_IF_ERROR(market_builder_->AddCompany(
+        k.company, k.district, k.founded,
+        k.premises.has_value() ? &*k.premises : nullptr));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<SaleOutcome> GeneratorRun::Pair(
@@ -117,6 +137,10 @@ absl::StatusOr<SaleOutcome> GeneratorRun::Pair(
                    builder_->Build(seller_spec));
   ASSIGN_OR_RETURN(std::unique_ptr<Household> buyer,
                    builder_->Build(buyer_spec));
+  // A buyer who paid deed tax on a home bought while the old systems were
+  // in use is registered with the tax bureau since then (under the legacy
+  // number): the new filing goes to that registration.
+  RETURN_IF_ERROR(RegisterOldTaxpayers(buyer.get()));
   ASSIGN_OR_RETURN(SaleOutcome sale,
                    sales_->Sell(seller.get(), buyer.get(), stage));
   ++result_.contracts;
@@ -135,11 +159,15 @@ absl::StatusOr<GeneratorResult> GeneratorRun::Go() {
   ASSIGN_OR_RETURN(housing_, CreateStore(dir, "housing", housing::SchemaSql()));
   ASSIGN_OR_RETURN(registry_,
                    CreateStore(dir, "registry", registry::SchemaSql()));
+  ASSIGN_OR_RETURN(market_, CreateStore(dir, "market", market::SchemaSql()));
   ASSIGN_OR_RETURN(land_writer_, LandWriter::Create(land_.db.get()));
   ASSIGN_OR_RETURN(tax_writer_, TaxWriter::Create(tax_.db.get()));
   ASSIGN_OR_RETURN(housing_writer_, HousingWriter::Create(housing_.db.get()));
   ASSIGN_OR_RETURN(registry_writer_,
                    RegistryWriter::Create(registry_.db.get()));
+  ASSIGN_OR_RETURN(market_writer_, MarketWriter::Create(market_.db.get()));
+  market_builder_ =
+      std::make_unique<MarketBuilder>(options_.seed, market_writer_.get());
   builder_ = std::make_unique<HouseholdBuilder>(
       &rng_, &people_, &city_, registry_writer_.get(), land_writer_.get(),
       housing_writer_.get());
@@ -152,6 +180,7 @@ absl::StatusOr<GeneratorResult> GeneratorRun::Go() {
   // on the seed only, not on the number of households.
   RETURN_IF_ERROR(Scripted());
   RETURN_IF_ERROR(Companies());
+  random_businesses_ = true;
   static constexpr int kStageWeights[] = {20, 10, 55, 15};
   static constexpr SaleStage kStages[] = {SaleStage::kFiled, SaleStage::kPaid,
                                           SaleStage::kCompleted,
@@ -175,6 +204,8 @@ absl::StatusOr<GeneratorResult> GeneratorRun::Go() {
       RETURN_IF_ERROR(Finish(h.get()));
     }
   }
+  RETURN_IF_ERROR(RegisterCompanies());
+  result_.market_entities = market_builder_->entities();
   if (!builder_->first_mortgaged_owner().empty()) {
     Demo("mortgaged_owner_id", builder_->first_mortgaged_owner());
   }
@@ -191,7 +222,9 @@ absl::StatusOr<GeneratorResult> GeneratorRun::Go() {
   tax_writer_.reset();
   housing_writer_.reset();
   registry_writer_.reset();
-  for (Store* s : {&land_, &tax_, &housing_, &registry_}) {
+  market_builder_.reset();
+  market_writer_.reset();
+  for (Store* s : {&land_, &tax_, &housing_, &registry_, &market_}) {
     RETURN_IF_ERROR(CloseStore(s));
   }
   std::string text;

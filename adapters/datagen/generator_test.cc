@@ -120,7 +120,7 @@ TEST(GeneratorTest, SameSeedGivesSameBytesOtherSeedDiffers) {
   options.out_dir = dir + "/c";
   ASSERT_TRUE(Generate(options).ok());
   for (const char* f : {"land.db", "tax.db", "housing.db", "registry.db",
-                        "demo_subjects.txt"}) {
+                        "market.db", "demo_subjects.txt"}) {
     std::string a = ReadAll(dir + "/a/" + f);
     EXPECT_FALSE(a.empty()) << f;
     EXPECT_EQ(a, ReadAll(dir + "/b/" + f)) << f;

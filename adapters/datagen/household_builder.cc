@@ -96,8 +96,13 @@ void HouseholdBuilder::BuildCouple(Household* h, const HouseholdSpec& spec) {
   if (spec.own_home && homes == 0) homes = 1;
   if (spec.no_home) homes = 0;
   if (spec.demo_owner) homes = 1;
+  if (spec.second_home) homes = 2;
   GiveHomes(h, 0, homes, spec.demo_owner, married_on);
-  if (!spec.demo_owner && rng_->PerMille(50)) GiveShop(h, 0);
+  // (The draw happens for every household, so scripted flags do not shift
+  // the random stream.)
+  if (!spec.demo_owner && (rng_->PerMille(50) || spec.shop_owner)) {
+    GiveShop(h, 0);
+  }
   if (!spec.demo_owner && head->birth < absl::CivilDay(1985, 1, 1) &&
       rng_->PerMille(100)) {
     AddWidowedParent(h);
@@ -314,7 +319,8 @@ absl::StatusOr<std::unique_ptr<Household>> HouseholdBuilder::Build(
   h->district = city_->PickDistrict();
   bool constrained = spec.married || spec.own_home || spec.no_home ||
                      spec.demo_owner || spec.legacy_owner ||
-                     spec.adult_child_leaves;
+                     spec.adult_child_leaves || spec.shop_owner ||
+                     spec.second_home;
   if (spec.collective || (!constrained && rng_->PerMille(30))) {
     BuildCollective(h.get());
   } else if (!spec.legacy_owner &&

@@ -48,6 +48,11 @@ struct HouseholdSpec {
   // A married couple with an adult child who moved out (Household::left,
   // register status 迁出注销); pass the child to BuildRelocated.
   bool adult_child_leaves = false;
+  // A married couple whose head also owns a shop (商业) (market demo).
+  bool shop_owner = false;
+  // A married couple owning two flats, registered at the first (relocation
+  // demo).
+  bool second_home = false;
 };
 
 class HouseholdBuilder {

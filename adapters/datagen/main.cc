@@ -3,7 +3,7 @@
 //
 //   datarun-datagen --out=state/data [--seed=1] [--households=10000]
 //
-// Writes <out>/land.db, tax.db, housing.db, registry.db and
+// Writes <out>/land.db, tax.db, housing.db, registry.db, market.db and
 // demo_subjects.txt (the subjects the demo uses, one key=value per line).
 #include <cstdint>
 #include <cstdio>
@@ -20,8 +20,9 @@ constexpr char kUsage[] =
     "usage: datarun-datagen --out=<dir> [--seed=<n>] [--households=<n>]\n"
     "\n"
     "Writes the legacy stores of the reference departments (land.db, tax.db,\n"
-    "housing.db, registry.db) and demo_subjects.txt into <dir>, replacing\n"
-    "existing ones. The same seed and household count give the same data.\n"
+    "housing.db, registry.db, market.db) and demo_subjects.txt into <dir>,\n"
+    "replacing existing ones. The same seed and household count give the\n"
+    "same data.\n"
     "  --out          output directory (created if missing)\n"
     "  --seed         random seed (default 1)\n"
     "  --households   registered households, 10 to 20000000 (default 10000)\n";
@@ -79,13 +80,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf(
-      "datarun-datagen: wrote %s/{land,tax,housing,registry}.db: %lld "
-      "households, %lld registered people, %lld titles, %lld companies, "
-      "%lld sale contracts; demo subjects in %s/demo_subjects.txt\n",
+      "datarun-datagen: wrote %s/{land,tax,housing,registry,market}.db: "
+      "%lld households, %lld registered people, %lld titles, %lld companies, "
+      "%lld sale contracts, %lld market entities; demo subjects in "
+      "%s/demo_subjects.txt\n",
       options.out_dir.c_str(), static_cast<long long>(result->households),
       static_cast<long long>(result->people),
       static_cast<long long>(result->titles),
       static_cast<long long>(result->companies),
-      static_cast<long long>(result->contracts), options.out_dir.c_str());
+      static_cast<long long>(result->contracts),
+      static_cast<long long>(result->market_entities), options.out_dir.c_str());
   return 0;
 }

@@ -8,7 +8,7 @@
 #include "adapters/datagen/name_tables.h"
 #include "adapters/datagen/random.h"
 #include "adapters/legacy_store/legacy_format.h"
-#include "exchange/identity/credit_code.h"
+#include "adapters/market/market_codes.h"
 #include "exchange/identity/resident_id.h"
 
 namespace datarun {
@@ -65,14 +65,13 @@ Party PersonFactory::MakeCompany(absl::string_view region_code) {
   ++companies_;
   // Organisation code of a newly registered company: "MA" + 6 characters,
   // then the GB 11714 check character.
+  // (Codes the market regulator assigns from now on follow
+  // market::AssignedOrganisationCodeBody, which never collides with these.)
   std::string org8 = absl::StrFormat("MA%06d", 10000 + companies_ * 37);
-  std::string first17 = absl::StrCat(
-      "91", region_code, org8,
-      std::string(1, identity::OrganisationCodeCheckCharacter(org8)));
   Party company;
   company.name = CompanyName(*rng_);
-  company.id_number = absl::StrCat(
-      first17, std::string(1, identity::CreditCodeCheckCharacter(first17)));
+  company.id_number =
+      market::MarketCreditCode(market::kEnterprise, region_code, org8);
   company.organisation = true;
   return company;
 }

@@ -19,6 +19,8 @@ absl::StatusOr<std::unique_ptr<RegistryWriter>> RegistryWriter::Create(
       db->Prepare("INSERT INTO HJ_RY (RYID, GMSFHM, XM, XB, MZ, CSRQ, HH, "
                   "YHZGX, HYZK, QRRQ, RYZT, ZXRQ) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(w->destination_,
+                   db->Prepare("UPDATE HJ_RY SET QWDZ = ? WHERE RYID = ?"));
   ASSIGN_OR_RETURN(w->marriage_,
                    db->Prepare("INSERT INTO HY_DJ (YWLB, NFXM, NFSFZ, NVXM, "
                                "NVSFZ, DJRQ, DJJG) "
@@ -69,6 +71,11 @@ absl::Status RegistryWriter::WritePerson(
                        FormatCompactDate(p->birth), household_no, relation,
                        marital, FormatCompactDate(moved_in), status,
                        legacy::SqlValue::OptionalText(ended)});
+}
+
+absl::Status RegistryWriter::WriteDestination(const std::string& ryid,
+                                              const std::string& address) {
+  return destination_->Run({address, ryid});
 }
 
 absl::Status RegistryWriter::WriteRegistration(bool divorce, const Person& man,

@@ -48,6 +48,11 @@ class RegistryWriter {
                            absl::optional<absl::CivilDay> died,
                            absl::optional<absl::CivilDay> moved_out = {});
 
+  // Records where the person of (ended) registration `ryid` moved to
+  // (HJ_RY.QWDZ).
+  absl::Status WriteDestination(const std::string& ryid,
+                                const std::string& address);
+
   // One HY_DJ row: a marriage (or, with divorce, a divorce) registration.
   absl::Status WriteRegistration(bool divorce, const Person& man,
                                  const Person& woman, absl::CivilDay day,
@@ -56,7 +61,8 @@ class RegistryWriter {
  private:
   RegistryWriter() = default;
 
-  std::unique_ptr<legacy::SqliteStatement> household_, person_, marriage_;
+  std::unique_ptr<legacy::SqliteStatement> household_, person_, marriage_,
+      destination_;
   int64_t next_household_ = 0;
   int64_t next_person_ = 0;
 };

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "adapters/datagen/generator_run.h"
+#include "adapters/datagen/market_writer.h"
 #include "adapters/legacy_store/legacy_format.h"
 #include "common/status_macros.h"
 
@@ -100,9 +101,10 @@ absl::Status GeneratorRun::IdentityScenarios() {
   // tax as an organisation taxpayer and holds the new title.
   const int district = city_.PickDistrict();
   Party company = people_.MakeCompany(Districts()[district].code);
-  RETURN_IF_ERROR(tax_writer_->RegisterCompany(
-      company, district,
-      rng_.Day(absl::CivilDay(2005, 1, 1), absl::CivilDay(2020, 12, 31))));
+  const absl::CivilDay founded =
+      rng_.Day(absl::CivilDay(2005, 1, 1), absl::CivilDay(2020, 12, 31));
+  RETURN_IF_ERROR(tax_writer_->RegisterCompany(company, district, founded));
+  known_companies_.push_back({company, district, founded, absl::nullopt});
   companies_.push_back(company);
   ++result_.companies;
   std::unique_ptr<Household> seller;
@@ -127,14 +129,67 @@ absl::Status GeneratorRun::IdentityScenarios() {
   for (const Resident& r : old_home->residents) {
     if (r.person == child) moved_on = *r.moved_out;
   }
+  const std::string old_ryid = child->ryid;
   ASSIGN_OR_RETURN(std::unique_ptr<Household> new_home,
                    builder_->BuildRelocated(child, moved_on));
+  RETURN_IF_ERROR(
+      registry_writer_->WriteDestination(old_ryid, new_home->address));
   RETURN_IF_ERROR(Finish(old_home.get()));
   RETURN_IF_ERROR(Finish(new_home.get()));
   result_.people -= 1;  // counted in both households
   Demo("relocated_person_id", child->id_number);
   Demo("relocated_old_household_no", old_home->household_no);
   Demo("relocated_new_household_no", new_home->household_no);
+  return MarketScenarios();
+}
+
+absl::Status GeneratorRun::MarketScenarios() {
+  // A shop owner running a sole proprietorship (个体工商户) in the shop:
+  // the deregistration demo; the same person founds a company in the shop
+  // (business establishment demo: 个转企, a sole proprietor becomes a
+  // company).
+  HouseholdSpec shop_owner;
+  shop_owner.married = true;
+  shop_owner.shop_owner = true;
+  ASSIGN_OR_RETURN(std::unique_ptr<Household> shopkeepers,
+                   builder_->Build(shop_owner));
+  // Clear of mortgages and seizures, like every demo title (the demo's
+  // mortgaged and seized owners are other people).
+  for (Title& t : shopkeepers->titles) t.keep_clear = true;
+  RETURN_IF_ERROR(Finish(shopkeepers.get()));
+  const Person& owner = *shopkeepers->families[0].members[0];
+  const Title* shop = nullptr;
+  for (const Title& t : shopkeepers->titles) {
+    if (t.unit.use != UnitUse::kResidential &&
+        t.owners[0].id_number == owner.id_number) {
+      shop = &t;
+    }
+  }
+  if (shop == nullptr) {
+    return absl::InternalError("datagen: the scripted shop owner has no shop");
+  }
+  ASSIGN_OR_RETURN(MarketEntity business,
+                   market_builder_->AddProprietorship(owner, *shop));
+  Demo("sole_proprietor_id", owner.id_number);
+  Demo("sole_proprietor_name", owner.name);
+  Demo("sole_proprietor_credit_code", business.credit_code);
+  Demo("sole_proprietor_licence_no", business.licence_no);
+  Demo("founder_id", owner.id_number);
+  Demo("founder_premises_certificate_no", shop->certificate_no);
+
+  // A married couple owning two flats, registered at the first: one owner
+  // of the second moves the registration there (relocation demo).
+  HouseholdSpec two_homes;
+  two_homes.married = true;
+  two_homes.second_home = true;
+  ASSIGN_OR_RETURN(std::unique_ptr<Household> movers,
+                   builder_->Build(two_homes));
+  for (Title& t : movers->titles) t.keep_clear = true;
+  RETURN_IF_ERROR(Finish(movers.get()));
+  const Title& second = movers->titles[1];
+  Demo("relocation_applicant_id", second.owners[0].id_number);
+  Demo("relocation_from_household_no", movers->household_no);
+  Demo("relocation_target_address", second.unit.location);
   return absl::OkStatus();
 }
 

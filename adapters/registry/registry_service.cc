@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "absl/types/optional.h"
 #include "adapters/legacy_store/case_review.h"
 #include "adapters/legacy_store/legacy_mapping.h"
@@ -282,8 +284,8 @@ absl::StatusOr<v1::ListLocalIdsResponse> RegistryService::ListLocalIds(
 
 absl::StatusOr<v1::ReviewResponse> RegistryService::Review(
     const v1::ReviewRequest& request) {
-  legacy::SqlitePool::Lease db = pool_->Acquire();
-  return ReviewRegistryStep(*db, *writer_, request);
+  return ReviewRegistryStep(
+      *writer_, request, absl::ToCivilDay(absl::Now(), absl::LocalTimeZone()));
 }
 
 }  // namespace registry

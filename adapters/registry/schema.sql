@@ -9,8 +9,8 @@
 -- tables to registry.household, registry.marriage and registry.resident.
 --
 -- A person who moves between households keeps the old HJ_RY row (RYZT '2',
--- ZXRQ = the day of moving out) and gets a new row under a new RYID in the
--- new household.
+-- ZXRQ = the day of moving out, QWDZ = the address moved to) and gets a new
+-- row under a new RYID in the new household.
 
 -- 与户主关系 relation to the head of household (GB/T 4761).
 CREATE TABLE DM_YHZGX (
@@ -76,10 +76,13 @@ CREATE TABLE HJ_RY (
   HYZK   TEXT NOT NULL,         -- 婚姻状况 -> DM_HYZK
   QRRQ   TEXT NOT NULL,         -- 迁入(登记)日期 in this household
   RYZT   TEXT NOT NULL,         -- 人员状态: '0' 正常, '1' 死亡注销, '2' 迁出注销
-  ZXRQ   TEXT                   -- 注销日期; NULL while registered
+  ZXRQ   TEXT,                  -- 注销日期; NULL while registered
+  QWDZ   TEXT                   -- 迁往地址 where the person moved (RYZT '2')
 );
 CREATE INDEX HJ_RY_GMSFHM ON HJ_RY (GMSFHM);
 CREATE INDEX HJ_RY_HH ON HJ_RY (HH);
+CREATE INDEX HJ_HU_ZZ ON HJ_HU (ZZ);
+CREATE INDEX HJ_HU_QXDM ON HJ_HU (QXDM);
 
 -- 婚姻登记 marriage and divorce registrations (from civil affairs).
 CREATE TABLE HY_DJ (

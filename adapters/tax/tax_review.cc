@@ -337,34 +337,85 @@ absl::StatusOr<v1::ReviewResponse> DeedTax(SqliteDb& db,
 }
 
 // No deed tax assessment of the proprietor is left without a valid
-// payment certificate settling it.
+// payment certificate settling it; then the clearance certificate (清税证明)
+// is issued: its number recorded in DR_CASE_STEP, once per case.
 absl::StatusOr<v1::ReviewResponse> TaxClearance(
-    SqliteDb& db, const v1::ReviewRequest& request) {
+    legacy::SqliteWriter& writer, const v1::ReviewRequest& request,
+    absl::CivilDay today) {
   ASSIGN_OR_RETURN(const v1::CaseParty* who,
                    legacy::RequireParty(request, "proprietor"));
   const legacy::SubjectForms forms = legacy::StoreForms(who->subject());
   int64_t unpaid = 0, registrations = 0;
-  RETURN_IF_ERROR(db.Query(
-      "SELECT (SELECT count(*) FROM DJ_NSRXX WHERE ZJHM IN (?1, ?2)), "
-      "(SELECT count(*) FROM QS_SBXX s JOIN DJ_NSRXX n ON n.NSRSBH = s.NSRSBH "
-      " WHERE n.ZJHM IN (?1, ?2) AND NOT EXISTS (SELECT 1 FROM WSZM w "
-      " WHERE w.SBXH = s.SBXH AND w.ZFBZ = 'N'))",
-      {forms.current, forms.legacy}, [&](const SqliteRow& row) {
-        registrations = row.Int(0);
-        unpaid = row.Int(1);
-        return absl::OkStatus();
-      }));
+  std::string number, issued_on;
+  RETURN_IF_ERROR(writer.Write([&](SqliteDb& w) -> absl::Status {
+    RETURN_IF_ERROR(w.Query(
+        "SELECT (SELECT count(*) FROM DJ_NSRXX WHERE ZJHM IN (?1, ?2)), "
+        "(SELECT count(*) FROM QS_SBXX s JOIN DJ_NSRXX n ON n.NSRSBH = "
+        "s.NSRSBH WHERE n.ZJHM IN (?1, ?2) AND NOT EXISTS (SELECT 1 FROM WSZM "
+        "w WHERE w.SBXH = s.SBXH AND w.ZFBZ = 'N'))",
+        {forms.current, forms.legacy}, [&](const SqliteRow& row) {
+          registrations = row.Int(0);
+          unpaid = row.Int(1);
+          return absl::OkStatus();
+        }));
+    ASSIGN_OR_RETURN(
+        absl::optional<std::string> done,
+        legacy::FindCaseStep(w, request.case_id(), "tax_clearance"));
+    if (done.has_value()) {
+      number = *done;
+    } else if (unpaid > 0) {
+      return absl::OkStatus();  // refused below; nothing written
+    } else {
+      int64_t issued = 0;
+      RETURN_IF_ERROR(w.Query(
+          "SELECT count(*) FROM DR_CASE_STEP WHERE STEP = 'tax_clearance'", {},
+          [&](const SqliteRow& row) {
+            issued = row.Int(0);
+            return absl::OkStatus();
+          }));
+      for (bool taken = true; taken;) {
+        number = absl::StrFormat("京税清〔%d〕%06d号", today.year(), ++issued);
+        taken = false;
+        RETURN_IF_ERROR(w.Query(
+            "SELECT 1 FROM DR_CASE_STEP WHERE STEP = 'tax_clearance' AND "
+            "DOC_NO = ?",
+            {number}, [&](const SqliteRow&) {
+              taken = true;
+              return absl::OkStatus();
+            }));
+      }
+      RETURN_IF_ERROR(legacy::RecordCaseStep(w, request.case_id(),
+                                             "tax_clearance", number));
+    }
+    return w.Query(
+        "SELECT substr(WRITTEN_AT, 1, 10) FROM DR_CASE_STEP WHERE CASE_ID = ? "
+        "AND STEP = 'tax_clearance'",
+        {request.case_id()}, [&](const SqliteRow& row) {
+          issued_on = std::string(row.Text(0));
+          return absl::OkStatus();
+        });
+  }));
   v1::Record findings = RecordBuilder()
                             .Int("taxpayer_registrations", registrations)
                             .Int("unpaid_assessments", unpaid)
                             .Build();
-  if (unpaid > 0) {
+  if (number.empty()) {
     return legacy::Reject(absl::StrCat("tax outstanding: ", unpaid,
                                        " assessment(s) without a valid "
                                        "payment certificate"),
                           findings);
   }
-  return legacy::Approve(findings);
+  (*findings.mutable_fields())["clearance_no"].set_string_value(number);
+  v1::ReviewResponse response = legacy::Approve(std::move(findings));
+  v1::StepMaterial* issued = response.add_issued();
+  issued->set_material("tax_clearance");
+  *issued->add_records() = RecordBuilder()
+                               .Str("certificate_no", number)
+                               .Str("tax_type", "清税")
+                               .Date("issued_on", issued_on)
+                               .Str("status", "已清税")
+                               .Build();
+  return response;
 }
 
 // The founder can be registered as a taxpayer: read-only check of the
@@ -388,7 +439,7 @@ absl::StatusOr<v1::ReviewResponse> ReviewTaxStep(
     const v1::ReviewRequest& request, absl::CivilDay today) {
   const std::string& step = request.step();
   if (step == "deed_tax") return DeedTax(db, writer, request, today);
-  if (step == "tax_clearance") return TaxClearance(db, request);
+  if (step == "tax_clearance") return TaxClearance(writer, request, today);
   if (step == "tax_registration") return TaxRegistration(db, request);
   return legacy::UnknownStep("tax", request,
                              "deed_tax, tax_clearance, tax_registration");

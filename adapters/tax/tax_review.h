@@ -7,7 +7,11 @@
 //                     transaction, idempotent by case id (DR_CASE_STEP);
 //                     returns it in `issued` as "deed_tax_certificate".
 //   tax_clearance     (sole_proprietor_deregistration): no assessment without
-//                     a valid payment certificate; read-only.
+//                     a valid payment certificate; issues the clearance
+//                     certificate (清税证明 "京税清〔<year>〕<6 digits>号",
+//                     its number recorded in DR_CASE_STEP, once per case) as
+//                     "tax_clearance" (certificate_no, tax_type 清税,
+//                     issued_on, status 已清税).
 //   tax_registration  (business_establishment): the founder is known to the
 //                     bureau or can be registered; read-only (findings).
 // Thread-safe as far as the connections passed are.

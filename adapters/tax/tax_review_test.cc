@@ -168,6 +168,72 @@ TEST_F(TaxReviewTest, MissingFieldsAndUnknownStepsAreInvalidArgument) {
             absl::StatusCode::kInvalidArgument);
 }
 
+v1::ReviewRequest ClearanceRequest(const std::string& case_id,
+                                   const std::string& proprietor) {
+  v1::ReviewRequest r;
+  r.set_case_id(case_id);
+  r.set_case_type("sole_proprietor_deregistration");
+  r.set_step("tax_clearance");
+  r.set_idempotency_key(case_id + "/tax_clearance");
+  v1::CaseParty* party = r.add_parties();
+  party->set_role("proprietor");
+  party->set_subject(proprietor);
+  return r;
+}
+
+TEST_F(TaxReviewTest, TaxClearanceIssuesOneCertificatePerCase) {
+  auto first = service_->Review(
+      ClearanceRequest("case-clear-1", Demo("sole_proprietor_id")));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->decision(), v1::REVIEW_DECISION_APPROVE) << first->reason();
+  ASSERT_EQ(first->issued_size(), 1);
+  EXPECT_EQ(first->issued(0).material(), "tax_clearance");
+  ASSERT_EQ(first->issued(0).records_size(), 1);
+  const v1::Record& certificate = first->issued(0).records(0);
+  const std::string number = Field(certificate, "certificate_no");
+  EXPECT_EQ(number.rfind("京税清〔", 0), 0u) << number;
+  EXPECT_EQ(Field(certificate, "status"), "已清税");
+  EXPECT_EQ(certificate.fields().at("issued_on").date_value().size(), 10u);
+  EXPECT_EQ(Field(first->findings(), "clearance_no"), number);
+
+  auto again = service_->Review(
+      ClearanceRequest("case-clear-1", Demo("sole_proprietor_id")));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(*again, *first));
+  auto other = service_->Review(
+      ClearanceRequest("case-clear-2", Demo("sole_proprietor_id")));
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_EQ(other->issued_size(), 1);
+  EXPECT_NE(Field(other->issued(0).records(0), "certificate_no"), number);
+}
+
+TEST_F(TaxReviewTest, TaxOutstandingRefusesTheClearance) {
+  {
+    auto db = legacy::SqliteDb::Open(dir_ + "/tax.db",
+                                     legacy::SqliteDb::Mode::kReadWrite);
+    ASSERT_TRUE(db.ok()) << db.status();
+    // An assessment of the buyer of the paid sale that no certificate
+    // settles.
+    ASSERT_TRUE(
+        (*db)
+            ->Execute("INSERT INTO QS_SBXX (SBXH, NSRSBH, HTBH, BDCDYH, "
+                      "JSJG, JZMJ, SL, YNSE, SFSTFW, SBRQ, HDRQ) "
+                      "SELECT 'UNPAID-1', NSRSBH, 'Y0', 'U0', 100, 1, "
+                      "100, 1, 'Y', '20240101', '20240101' FROM "
+                      "DJ_NSRXX WHERE ZJHM = ? LIMIT 1",
+                      {Demo("transfer_buyer_id")})
+            .ok());
+  }
+  auto answer = service_->Review(
+      ClearanceRequest("case-clear-3", Demo("transfer_buyer_id")));
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(answer->decision(), v1::REVIEW_DECISION_REJECT);
+  EXPECT_NE(answer->reason().find("tax outstanding: 1"), std::string::npos)
+      << answer->reason();
+  EXPECT_EQ(answer->issued_size(), 0);
+}
+
 }  // namespace
 }  // namespace tax
 }  // namespace datarun

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The datarun demo: the data pulls behind one second-hand flat sale.
 #
-# Starts the local stack (four department adapters and the exchange, each a
+# Starts the local stack (five department adapters and the exchange, each a
 # real process talking mutual TLS on loopback), then plays the scenario with
 # datarunctl, printing a transcript. Exits 0 only if every step behaved as
 # expected. Run it through ./run.sh demo.
@@ -194,6 +194,31 @@ expect_text "issued new_title"
 expect_text "issued deed_tax_certificate"
 expect_text "tax_due=$expected_deed_tax"
 expect_text "trips 1"
+
+step "企业开办 Business establishment: the shop owner founds a company in the shop (premises, licence, tax)"
+ctl --as=servicehall --official=SH-0042 --request_id="demo-establishment-$founder_id" \
+  case submit business_establishment --parties="founder=$founder_id" \
+  --uploads="name_declaration=北京云测数联科技有限公司,articles_of_association=ESIGN-AOA-0001" --wait
+expect_ok
+expect_text "COMPLETED"
+expect_text "issued business_licence"
+
+step "户口迁移 Household relocation: an owner moves the household registration to a second flat"
+ctl --as=servicehall --official=SH-0042 --request_id="demo-relocation-$relocation_applicant_id" \
+  case submit household_relocation --parties="applicant=$relocation_applicant_id" \
+  --uploads=relocation_application=FORM-0001 --wait
+expect_ok
+expect_text "COMPLETED"
+expect_text "old_household_no=$relocation_from_household_no"
+
+step "个体工商户注销 Sole-proprietor deregistration: tax clearance first, then the licence is cancelled"
+ctl --as=servicehall --official=SH-0042 --request_id="demo-deregistration-$sole_proprietor_id" \
+  case submit sole_proprietor_deregistration --parties="proprietor=$sole_proprietor_id" \
+  --uploads="licence_original=$sole_proprietor_credit_code" --wait
+expect_ok
+expect_text "COMPLETED"
+expect_text "issued tax_clearance"
+expect_text "status=注销"
 
 step "The tax bureau's adapter goes down: land gets a clean UNAVAILABLE, no hang"
 kill -TERM "$(cat "$STATE_DIR/run/adapter-tax.pid")"

@@ -1,4 +1,4 @@
-// The local datarun stack: dev PKI, synthetic legacy data, four reference
+// The local datarun stack: dev PKI, synthetic legacy data, five reference
 // department adapters and the exchange, each a real process on an ephemeral
 // loopback port. Used by `datarun-local` (./run.sh demo|up) and by the
 // integration tests.
@@ -41,7 +41,7 @@ class LocalStack {
     // Departments that run an adapter, and members without one. "audit",
     // when listed, becomes the exchange's audit reader (audit_readers).
     std::vector<std::string> adapter_departments = {"land", "tax", "housing",
-                                                    "registry"};
+                                                    "registry", "market"};
     std::vector<std::string> consumer_departments = {"servicehall", "audit"};
     // Households of synthetic data; regenerated when the count changes.
     int households = 10000;

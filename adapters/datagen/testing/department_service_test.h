@@ -1,6 +1,7 @@
 // A GoogleTest fixture for the reference departments' service tests: opens
 // the department's service over its store in the shared generated data set
-// and offers Fetch helpers.
+// and offers Fetch helpers, and a private copy of the store for tests whose
+// case steps write.
 #ifndef DATARUN_ADAPTERS_DATAGEN_TESTING_DEPARTMENT_SERVICE_TEST_H_
 #define DATARUN_ADAPTERS_DATAGEN_TESTING_DEPARTMENT_SERVICE_TEST_H_
 
@@ -44,6 +45,7 @@ class DepartmentServiceTest : public ::testing::Test {
 
   void TearDown() override {
     if (!empty_dir_.empty()) std::filesystem::remove_all(empty_dir_);
+    if (!copy_dir_.empty()) std::filesystem::remove_all(copy_dir_);
   }
 
   std::string StorePath() const {
@@ -142,6 +144,59 @@ class DepartmentServiceTest : public ::testing::Test {
     return service.ok() ? std::move(*service) : nullptr;
   }
 
+  // Opens another service over a private copy of the shared data set's
+  // store (in a temporary directory removed by TearDown), for tests whose
+  // case steps write. Call at most once per test. Null (with a test
+  // failure) when it cannot.
+  std::unique_ptr<Service> OpenStoreCopy() {
+    char tmpl[] = "/tmp/datarun_store_copy.XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) {
+      ADD_FAILURE() << "mkdtemp failed";
+      return nullptr;
+    }
+    copy_dir_ = tmpl;
+    std::error_code error;
+    std::filesystem::copy_file(StorePath(), CopyPath(), error);
+    EXPECT_FALSE(error) << error.message();
+    auto service = Service::Open(CopyPath());
+    EXPECT_TRUE(service.ok()) << service.status();
+    return service.ok() ? std::move(*service) : nullptr;
+  }
+
+  // The store copy of OpenStoreCopy.
+  std::string CopyPath() const { return copy_dir_ + "/" + store_file_; }
+
+  // The first column of the first row of `sql` on the store copy as an
+  // integer (count(*) ...); -1 (with a test failure) on an error.
+  int64_t CountInCopy(const std::string& sql,
+                      const std::vector<std::string>& params = {}) {
+    auto db =
+        legacy::SqliteDb::Open(CopyPath(), legacy::SqliteDb::Mode::kReadOnly);
+    EXPECT_TRUE(db.ok()) << db.status();
+    if (!db.ok()) return -1;
+    std::vector<legacy::SqlValue> values(params.begin(), params.end());
+    int64_t n = -1;
+    absl::Status s =
+        (*db)->Query(sql, values, [&](const legacy::SqliteRow& row) {
+          if (n == -1) n = row.Int(0);
+          return absl::OkStatus();
+        });
+    EXPECT_TRUE(s.ok()) << s;
+    return n;
+  }
+
+  // Runs `sql` (INSERT, UPDATE) on the store copy, to set up a situation
+  // the generated data lacks.
+  void ExecuteOnCopy(const std::string& sql,
+                     const std::vector<std::string>& params = {}) {
+    auto db =
+        legacy::SqliteDb::Open(CopyPath(), legacy::SqliteDb::Mode::kReadWrite);
+    ASSERT_TRUE(db.ok()) << db.status();
+    std::vector<legacy::SqlValue> values(params.begin(), params.end());
+    absl::Status s = (*db)->Execute(sql, values);
+    ASSERT_TRUE(s.ok()) << s;
+  }
+
   // Fetches `dataset` about `subject`, optionally only `fields`.
   absl::StatusOr<std::vector<v1::Record>> Fetch(
       const std::string& dataset, const std::string& subject,
@@ -172,6 +227,7 @@ class DepartmentServiceTest : public ::testing::Test {
  private:
   std::string store_file_;
   std::string empty_dir_;
+  std::string copy_dir_;
 };
 
 }  // namespace testing
