@@ -8,6 +8,7 @@
 
 #include "adapters/legacy_store/sqlite_db.h"
 #include "common/file_util.h"
+#include "exchange/identity/subject_id.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -41,8 +42,11 @@ TEST(WorkloadTest, LoadsGrantsAndSubjectsFromStores) {
     ASSERT_TRUE(db.ok()) << db.status();
     ASSERT_TRUE((*db)
                     ->Exec("CREATE TABLE HJ_RY (GMSFHM TEXT, RYZT TEXT);"
-                           "INSERT INTO HJ_RY VALUES ('A', '0'), ('B', '1'),"
-                           " ('C', '0');")
+                           // GB 11643's example; a legacy 15-digit number
+                           // (sent upgraded); an inactive row; junk.
+                           "INSERT INTO HJ_RY VALUES ('11010519491231002X', "
+                           "'0'), ('110105800202002', '0'), ('B', '1'),"
+                           " ('not-a-number', '0');")
                     .ok());
   }
   ASSERT_TRUE(
@@ -79,7 +83,11 @@ TEST(WorkloadTest, LoadsGrantsAndSubjectsFromStores) {
   EXPECT_EQ(item.owner, "registry");
   EXPECT_EQ(item.purpose, "p1");
   EXPECT_THAT(item.fields, ElementsAre("household_no"));
-  EXPECT_THAT(item.subjects, ElementsAre("A", "C"));
+  identity::SubjectKind kind;
+  const std::string upgraded =
+      identity::NormalizeSubject("110105800202002", &kind).value();
+  EXPECT_EQ(upgraded.size(), 18u);
+  EXPECT_THAT(item.subjects, ElementsAre("11010519491231002X", upgraded));
   EXPECT_EQ((*workload)->skipped().size(), 3u);
 
   auto missing = Workload::Load(dir + "/nope.textproto", dir, 10, absl::Now());
