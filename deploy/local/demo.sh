@@ -185,7 +185,7 @@ ctl --as=housing query land.property_title "$bad_id" \
 expect_error INVALID_ARGUMENT "check"
 
 step "One application, three reviews at once: the clerk submits the property transfer"
-ctl --as=servicehall --official=SH-0042 --request_id="demo-transfer-$seller_id" \
+ctl --as=servicehall --official=SH-0042 --request_id=demo-transfer-1 \
   case submit property_transfer --parties="seller=$seller_id,buyer=$buyer_id" \
   --uploads=seller_application=ESIGN-S-0001,buyer_application=ESIGN-B-0001 --wait
 expect_ok
@@ -196,7 +196,7 @@ expect_text "tax_due=$expected_deed_tax"
 expect_text "trips 1"
 
 step "企业开办 Business establishment: the shop owner founds a company in the shop (premises, licence, tax)"
-ctl --as=servicehall --official=SH-0042 --request_id="demo-establishment-$founder_id" \
+ctl --as=servicehall --official=SH-0042 --request_id=demo-establishment-1 \
   case submit business_establishment --parties="founder=$founder_id" \
   --uploads="name_declaration=北京云测数联科技有限公司,articles_of_association=ESIGN-AOA-0001" --wait
 expect_ok
@@ -204,7 +204,7 @@ expect_text "COMPLETED"
 expect_text "issued business_licence"
 
 step "户口迁移 Household relocation: an owner moves the household registration to a second flat"
-ctl --as=servicehall --official=SH-0042 --request_id="demo-relocation-$relocation_applicant_id" \
+ctl --as=servicehall --official=SH-0042 --request_id=demo-relocation-1 \
   case submit household_relocation --parties="applicant=$relocation_applicant_id" \
   --uploads=relocation_application=FORM-0001 --wait
 expect_ok
@@ -212,7 +212,7 @@ expect_text "COMPLETED"
 expect_text "old_household_no=$relocation_from_household_no"
 
 step "个体工商户注销 Sole-proprietor deregistration: tax clearance first, then the licence is cancelled"
-ctl --as=servicehall --official=SH-0042 --request_id="demo-deregistration-$sole_proprietor_id" \
+ctl --as=servicehall --official=SH-0042 --request_id=demo-deregistration-1 \
   case submit sole_proprietor_deregistration --parties="proprietor=$sole_proprietor_id" \
   --uploads="licence_original=$sole_proprietor_credit_code" --wait
 expect_ok

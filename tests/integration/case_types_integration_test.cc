@@ -25,6 +25,7 @@ namespace datarun::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 constexpr char kCompanyName[] = "北京云测数联科技有限公司";
 
@@ -37,6 +38,8 @@ std::string Text(const v1::Record& r, const std::string& field) {
 
 class CaseTypesIntegrationTest : public StackFixture {
  protected:
+  int submitted_ = 0;
+
   void Customize(local::LocalStack::Options& options) override {
     options.adapter_review_delay_ms = 50;
   }
@@ -49,7 +52,8 @@ class CaseTypesIntegrationTest : public StackFixture {
       const std::vector<std::pair<std::string, std::string>>& uploads) {
     v1::SubmitCaseRequest request;
     request.set_case_type(type);
-    request.set_request_id(absl::StrCat("it-", type, "-", subject));
+    // Request ids are logged: never build them from identity numbers.
+    request.set_request_id(absl::StrCat("it-", type, "-", ++submitted_));
     request.set_on_behalf_of("SH-0042");
     v1::CasePartyInput* party = request.add_parties();
     party->set_role(role);
@@ -204,6 +208,9 @@ TEST_F(CaseTypesIntegrationTest, HouseholdRelocationMovesTheRegistration) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(household.records_size(), 1);
   EXPECT_EQ(Text(household.records(0), "household_no"), moved_to);
+  // No process logged the applicant's identity number (request ids, review
+  // lines, the registry's write).
+  EXPECT_THAT(FilesContaining(state_dir() + "/logs", applicant), IsEmpty());
 }
 
 TEST_F(CaseTypesIntegrationTest,
