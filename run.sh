@@ -28,6 +28,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libssl-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libboost-dev
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

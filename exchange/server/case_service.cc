@@ -240,4 +240,26 @@ grpc::ServerWriteReactor<v1::CaseEvent>* CaseService::Watch(
   return reactor;
 }
 
+grpc::ServerUnaryReactor* CaseService::ListCaseTypes(
+    grpc::CallbackServerContext* context,
+    const v1::ListCaseTypesRequest* /*request*/,
+    v1::ListCaseTypesResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<std::string> caller =
+      options_.authenticator->CallingDepartment(context->auth_context(),
+                                                "Case");
+  absl::Status status = caller.status();
+  if (status.ok() && options_.case_types != nullptr) {
+    *response->mutable_case_types() = options_.case_types->proto().case_types();
+  }
+  LogLine line("case_request",
+               status.ok() ? LogLevel::kInfo : LogLevel::kWarning);
+  line.Str("method", "ListCaseTypes")
+      .Str("consumer", caller.ok() ? *caller : "")
+      .Int("case_types", response->case_types_size())
+      .Status(status);
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
 }  // namespace datarun::server
