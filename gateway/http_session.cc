@@ -284,6 +284,7 @@ void HttpSession::ReplyAndClose(int status, const std::string& message) {
                        ? std::string(parser_->get().method_string())
                        : "";
   record_.route = "(rejected)";
+  rejected_ = true;
   record_.remote = remote_;
   absl::StatusCode code = status == 413 || status == 431
                               ? absl::StatusCode::kResourceExhausted
@@ -320,6 +321,10 @@ void HttpSession::OnWrite(bool keep_alive, beast::error_code ec,
                           size_t /*bytes*/) {
   response_.reset();
   Log(record_.status);
+  if (rejected_ && !ec) {
+    LingerAndClose();
+    return;
+  }
   if (ec || !keep_alive) {
     Close();
     return;
@@ -499,6 +504,32 @@ void HttpSession::Close() {
     beast::error_code ignored;
     beast::get_lowest_layer(self->stream_).socket().close(ignored);
   });
+}
+
+void HttpSession::LingerAndClose() {
+  if (closed_) return;
+  closed_ = true;
+  keepalive_timer_.cancel();
+  RunCloseCallbacks();
+  beast::error_code ignored;
+  beast::get_lowest_layer(stream_).socket().shutdown(
+      net::ip::tcp::socket::shutdown_send, ignored);
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+  Drain();
+}
+
+void HttpSession::Drain() {
+  // Raw TCP reads: the TLS session is over.
+  beast::get_lowest_layer(stream_).async_read_some(
+      net::buffer(drain_buffer_),
+      [self = shared_from_this()](beast::error_code ec, size_t) {
+        if (ec) {
+          beast::error_code ignored;
+          beast::get_lowest_layer(self->stream_).socket().close(ignored);
+          return;
+        }
+        self->Drain();
+      });
 }
 
 void HttpSession::Log(int status) {

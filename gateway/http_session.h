@@ -19,6 +19,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <array>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -97,6 +98,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void ArmKeepalive();
   void Finish(bool keep_alive);
   void Close();
+  // After an early rejection (413, 431, 400) the client may still be
+  // sending: half-close and read what comes for a moment, so that closing
+  // does not reset the connection before the client read the answer.
+  void LingerAndClose();
+  void Drain();
   void RunCloseCallbacks();
   void Log(int status);
 
@@ -131,6 +137,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::asio::steady_timer keepalive_timer_;
 
   bool closed_ = false;
+  bool rejected_ = false;
+  std::array<char, 4096> drain_buffer_;
   std::vector<std::function<void()>> close_callbacks_;
 };
 

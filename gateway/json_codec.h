@@ -24,8 +24,7 @@ absl::Status ParseJsonBody(absl::string_view json,
 
 // Returns `message` as compact one-line JSON with proto field names and
 // every primitive field printed (defaults included, so the UI never has to
-// guess a missing field). INTERNAL when the message holds a string that is
-// not valid UTF-8 (the field is named by the encoder).
+// guess a missing field). INTERNAL when protobuf's encoder fails.
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
 
 }  // namespace datarun::gateway
