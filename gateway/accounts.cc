@@ -23,7 +23,8 @@ absl::StatusOr<std::unique_ptr<Accounts>> Accounts::Create(
     const v1::GatewayAccount& account = accounts.Get(i);
     if (account.username().empty()) return Bad(i, "username: required");
     absl::StatusOr<Role> role = ParseAccountRole(account.role());
-    if (!role.ok()) return Bad(i, absl::StrCat("role: ", role.status().message()));
+    if (!role.ok())
+      return Bad(i, absl::StrCat("role: ", role.status().message()));
     if (*role == Role::kOfficer && account.department().empty()) {
       return Bad(i, "department: required for an officer");
     }

@@ -25,8 +25,9 @@ TEST(PasswordHashTest, SelfDescribingSaltedFormat) {
   absl::StatusOr<std::string> b = HashPassword("correct horse", Fast());
   ASSERT_TRUE(a.ok()) << a.status();
   ASSERT_TRUE(b.ok());
-  EXPECT_THAT(*a, MatchesRegex(
-                      "\\$scrypt\\$ln=10,r=8,p=1\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+"));
+  EXPECT_THAT(
+      *a, MatchesRegex(
+              "\\$scrypt\\$ln=10,r=8,p=1\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+"));
   EXPECT_NE(*a, *b);  // fresh salt each time
   EXPECT_THAT(*a, Not(HasSubstr("correct")));
   EXPECT_TRUE(ValidatePasswordHash(*a).ok());
@@ -69,8 +70,10 @@ TEST(PasswordHashTest, MalformedHashesNameThePart) {
     const char* part;
   } cases[] = {
       {"plaintext", "expected"},
-      {"$bcrypt$ln=10,r=8,p=1$AAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA==", "expected"},
-      {"$scrypt$ln=10,r=8$AAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA==", "parameters"},
+      {"$bcrypt$ln=10,r=8,p=1$AAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA==",
+       "expected"},
+      {"$scrypt$ln=10,r=8$AAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA==",
+       "parameters"},
       {"$scrypt$ln=40,r=8,p=1$AAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA==", "ln"},
       {"$scrypt$ln=10,r=8,p=1$!!$AAAAAAAAAAAAAAAAAAAAAA==", "salt"},
       {"$scrypt$ln=10,r=8,p=1$AAAAAAAAAAAAAAAA$AA==", "hash"},
@@ -104,17 +107,20 @@ google::protobuf::RepeatedPtrField<v1::GatewayAccount> TwoAccounts() {
 TEST(AccountsTest, AuthenticatesWithTheSameAnswerForUnknownAndWrong) {
   auto accounts = Accounts::Create(TwoAccounts());
   ASSERT_TRUE(accounts.ok()) << accounts.status();
-  absl::StatusOr<Account> officer = (*accounts)->Authenticate("tax1", "officer-pw");
+  absl::StatusOr<Account> officer =
+      (*accounts)->Authenticate("tax1", "officer-pw");
   ASSERT_TRUE(officer.ok()) << officer.status();
   EXPECT_EQ(officer->role, Role::kOfficer);
   EXPECT_EQ(officer->department, "tax");
   EXPECT_EQ(officer->display_name, "Tax officer");
-  absl::StatusOr<Account> clerk = (*accounts)->Authenticate("window1", "clerk-pw");
+  absl::StatusOr<Account> clerk =
+      (*accounts)->Authenticate("window1", "clerk-pw");
   ASSERT_TRUE(clerk.ok());
   EXPECT_EQ(clerk->display_name, "window1");
 
   absl::Status wrong = (*accounts)->Authenticate("tax1", "clerk-pw").status();
-  absl::Status unknown = (*accounts)->Authenticate("nobody", "clerk-pw").status();
+  absl::Status unknown =
+      (*accounts)->Authenticate("nobody", "clerk-pw").status();
   EXPECT_EQ(wrong.code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(unknown.code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(wrong.message(), unknown.message());
@@ -123,13 +129,16 @@ TEST(AccountsTest, AuthenticatesWithTheSameAnswerForUnknownAndWrong) {
 TEST(AccountsTest, RefusesBadAccounts) {
   auto officer_without_department = TwoAccounts();
   officer_without_department.Mutable(1)->clear_department();
-  EXPECT_THAT(std::string(Accounts::Create(officer_without_department).status().message()),
-              HasSubstr("accounts[1]: department"));
+  EXPECT_THAT(
+      std::string(
+          Accounts::Create(officer_without_department).status().message()),
+      HasSubstr("accounts[1]: department"));
   auto auditor_with_department = TwoAccounts();
   auditor_with_department.Mutable(0)->set_role("auditor");
   auditor_with_department.Mutable(0)->set_department("audit");
-  EXPECT_THAT(std::string(Accounts::Create(auditor_with_department).status().message()),
-              HasSubstr("only officers"));
+  EXPECT_THAT(
+      std::string(Accounts::Create(auditor_with_department).status().message()),
+      HasSubstr("only officers"));
   auto duplicate = TwoAccounts();
   duplicate.Mutable(1)->set_username("window1");
   EXPECT_THAT(std::string(Accounts::Create(duplicate).status().message()),

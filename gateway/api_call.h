@@ -60,7 +60,8 @@ using Handler = std::function<void(const ApiCallPtr&)>;
 
 // The exchange identity a session's calls use: the audit department for
 // auditors, the service hall for everyone else.
-ExchangeIdentity& IdentityFor(const ApiContext& context, const Session& session);
+ExchangeIdentity& IdentityFor(const ApiContext& context,
+                              const Session& session);
 
 // The on_behalf_of recorded for calls made by `session`: the official's
 // username, or "citizen" for a citizen's own reads.

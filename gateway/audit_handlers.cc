@@ -47,8 +47,8 @@ void ListCheckpoints(const ApiContext& context, const ApiCallPtr& call) {
   request.set_limit(static_cast<int32_t>(*limit));
   CallUnary<v1::ListCheckpointsRequest, v1::ListCheckpointsResponse>(
       context.clients,
-      [stub = context.clients->auditor().audit.get()](auto* c, auto* q,
-                                                      auto* r, auto cb) {
+      [stub = context.clients->auditor().audit.get()](auto* c, auto* q, auto* r,
+                                                      auto cb) {
         stub->async()->ListCheckpoints(c, q, r, std::move(cb));
       },
       std::move(request),
@@ -95,17 +95,17 @@ class ConsistencyCheck : public std::enable_shared_from_this<ConsistencyCheck> {
  private:
   // Finds the published checkpoint of exactly `size` (the latest, or one
   // of the history) and passes it to `next`; NOT_FOUND when none.
-  void FindCheckpoint(uint64_t size,
-                      std::function<void(absl::Status, v1::SignedCheckpoint)>
-                          next) {
+  void FindCheckpoint(
+      uint64_t size,
+      std::function<void(absl::Status, v1::SignedCheckpoint)> next) {
     if (size == latest_.tree_size()) return next(absl::OkStatus(), latest_);
     v1::ListCheckpointsRequest request;
     request.set_min_tree_size(size);
     request.set_limit(1);
     CallUnary<v1::ListCheckpointsRequest, v1::ListCheckpointsResponse>(
         api_.clients,
-        [stub = api_.clients->auditor().audit.get()](auto* c, auto* q,
-                                                     auto* r, auto cb) {
+        [stub = api_.clients->auditor().audit.get()](auto* c, auto* q, auto* r,
+                                                     auto cb) {
           stub->async()->ListCheckpoints(c, q, r, std::move(cb));
         },
         std::move(request),
@@ -114,11 +114,10 @@ class ConsistencyCheck : public std::enable_shared_from_this<ConsistencyCheck> {
           if (!status.ok()) return next(status, v1::SignedCheckpoint());
           if (r.checkpoints_size() == 0 ||
               r.checkpoints(0).tree_size() != size) {
-            return next(
-                absl::InvalidArgumentError(absl::StrCat(
-                    "no published checkpoint has tree size ", size,
-                    " (pick two sizes from the checkpoint history)")),
-                v1::SignedCheckpoint());
+            return next(absl::InvalidArgumentError(absl::StrCat(
+                            "no published checkpoint has tree size ", size,
+                            " (pick two sizes from the checkpoint history)")),
+                        v1::SignedCheckpoint());
           }
           next(absl::OkStatus(), r.checkpoints(0));
         });
@@ -142,8 +141,8 @@ class ConsistencyCheck : public std::enable_shared_from_this<ConsistencyCheck> {
     request.set_new_size(result_.new_size());
     CallUnary<v1::GetConsistencyProofRequest, v1::GetConsistencyProofResponse>(
         api_.clients,
-        [stub = api_.clients->auditor().audit.get()](auto* c, auto* q,
-                                                     auto* r, auto cb) {
+        [stub = api_.clients->auditor().audit.get()](auto* c, auto* q, auto* r,
+                                                     auto cb) {
           stub->async()->GetConsistencyProof(c, q, r, std::move(cb));
         },
         std::move(request),
@@ -167,7 +166,8 @@ class ConsistencyCheck : public std::enable_shared_from_this<ConsistencyCheck> {
   void Verify() {
     absl::Status verified = Check();
     result_.set_verified(verified.ok());
-    if (!verified.ok()) result_.set_verify_error(std::string(verified.message()));
+    if (!verified.ok())
+      result_.set_verify_error(std::string(verified.message()));
     call_->Reply(result_);
   }
 
@@ -231,9 +231,8 @@ absl::Status AddAuditRoutes(Api* api) {
        bind(SearchEntries)},
       {"GET", "/api/v1/audit/checkpoints", auditor, console, true,
        bind(ListCheckpoints)},
-      {"GET", "/api/v1/audit/checkpoint",
-       auditor | RoleBit(Role::kCitizen), "read the audit checkpoint", true,
-       bind(LatestCheckpoint)},
+      {"GET", "/api/v1/audit/checkpoint", auditor | RoleBit(Role::kCitizen),
+       "read the audit checkpoint", true, bind(LatestCheckpoint)},
       {"GET", "/api/v1/audit/consistency", auditor, console, true,
        bind(Consistency)},
       {"GET", "/api/v1/audit/export", auditor, console, true,

@@ -120,13 +120,13 @@ void StreamCaseEvents(const ApiContext& context, const ApiCallPtr& call) {
   get.set_case_id(call->Param("id"));
   CallUnary<v1::GetCaseRequest, v1::CaseRecord>(
       context.clients,
-      [stub = context.clients->servicehall().cases.get()](
-          auto* c, auto* q, auto* r, auto done) {
+      [stub = context.clients->servicehall().cases.get()](auto* c, auto* q,
+                                                          auto* r, auto done) {
         stub->async()->Get(c, q, r, std::move(done));
       },
       std::move(get),
-      [context, call, watch = std::move(watch)](
-          absl::Status status, v1::CaseRecord record) mutable {
+      [context, call, watch = std::move(watch)](absl::Status status,
+                                                v1::CaseRecord record) mutable {
         if (!status.ok()) return call->Fail(status);
         if (call->session->user.role == Role::kCitizen &&
             !IsParty(record, call->session->user.subject)) {

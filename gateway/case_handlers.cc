@@ -31,8 +31,8 @@ bool IsCitizen(const ApiCallPtr& call) {
 void ListCaseTypes(const ApiContext& context, const ApiCallPtr& call) {
   CallUnary<v1::ListCaseTypesRequest, v1::ListCaseTypesResponse>(
       context.clients,
-      [stub = context.clients->servicehall().cases.get()](
-          auto* c, auto* q, auto* r, auto done) {
+      [stub = context.clients->servicehall().cases.get()](auto* c, auto* q,
+                                                          auto* r, auto done) {
         stub->async()->ListCaseTypes(c, q, r, std::move(done));
       },
       v1::ListCaseTypesRequest(),
@@ -48,8 +48,8 @@ void IntakeCheck(const ApiContext& context, const ApiCallPtr& call) {
   request.mutable_context()->set_on_behalf_of(OnBehalfOf(*call->session));
   CallUnary<v1::IntakeCheckRequest, v1::IntakeCheckResponse>(
       context.clients,
-      [stub = context.clients->servicehall().intake.get()](
-          auto* c, auto* q, auto* r, auto done) {
+      [stub = context.clients->servicehall().intake.get()](auto* c, auto* q,
+                                                           auto* r, auto done) {
         stub->async()->Check(c, q, r, std::move(done));
       },
       std::move(request),
@@ -66,8 +66,8 @@ void SubmitCase(const ApiContext& context, const ApiCallPtr& call) {
   request.set_on_behalf_of(OnBehalfOf(*call->session));
   CallUnary<v1::SubmitCaseRequest, v1::SubmitCaseResponse>(
       context.clients,
-      [stub = context.clients->servicehall().cases.get()](
-          auto* c, auto* q, auto* r, auto done) {
+      [stub = context.clients->servicehall().cases.get()](auto* c, auto* q,
+                                                          auto* r, auto done) {
         stub->async()->Submit(c, q, r, std::move(done));
       },
       std::move(request),
@@ -107,8 +107,8 @@ void ListCases(const ApiContext& context, const ApiCallPtr& call) {
   const int limit = *page_size > 0 ? static_cast<int>(*page_size) : 50;
   CallUnary<v1::ListCasesRequest, v1::ListCasesResponse>(
       context.clients,
-      [stub = context.clients->servicehall().cases.get()](
-          auto* c, auto* q, auto* r, auto done) {
+      [stub = context.clients->servicehall().cases.get()](auto* c, auto* q,
+                                                          auto* r, auto done) {
         stub->async()->List(c, q, r, std::move(done));
       },
       std::move(request),
@@ -135,8 +135,8 @@ void GetCase(const ApiContext& context, const ApiCallPtr& call) {
   request.set_case_id(call->Param("id"));
   CallUnary<v1::GetCaseRequest, v1::CaseRecord>(
       context.clients,
-      [stub = context.clients->servicehall().cases.get()](
-          auto* c, auto* q, auto* r, auto done) {
+      [stub = context.clients->servicehall().cases.get()](auto* c, auto* q,
+                                                          auto* r, auto done) {
         stub->async()->Get(c, q, r, std::move(done));
       },
       std::move(request),
@@ -161,8 +161,8 @@ void Supplement(const ApiContext& context, const ApiCallPtr& call) {
   request.set_case_id(call->Param("id"));
   CallUnary<v1::SupplementRequest, v1::CaseRecord>(
       context.clients,
-      [stub = context.clients->servicehall().cases.get()](
-          auto* c, auto* q, auto* r, auto done) {
+      [stub = context.clients->servicehall().cases.get()](auto* c, auto* q,
+                                                          auto* r, auto done) {
         stub->async()->Supplement(c, q, r, std::move(done));
       },
       std::move(request),
@@ -177,14 +177,14 @@ void Cancel(const ApiContext& context, const ApiCallPtr& call) {
   if (!ParseBody(call, &body)) return;
   v1::CancelCaseRequest request;
   request.set_case_id(call->Param("id"));
-  request.set_reason(body.reason().empty()
-                         ? absl::StrCat("cancelled by ",
-                                        call->session->user.username)
-                         : body.reason());
+  request.set_reason(
+      body.reason().empty()
+          ? absl::StrCat("cancelled by ", call->session->user.username)
+          : body.reason());
   CallUnary<v1::CancelCaseRequest, v1::CaseRecord>(
       context.clients,
-      [stub = context.clients->servicehall().cases.get()](
-          auto* c, auto* q, auto* r, auto done) {
+      [stub = context.clients->servicehall().cases.get()](auto* c, auto* q,
+                                                          auto* r, auto done) {
         stub->async()->Cancel(c, q, r, std::move(done));
       },
       std::move(request),
@@ -214,8 +214,8 @@ absl::Status AddCaseRoutes(Api* api) {
        bind(ListCases)},
       {"GET", "/api/v1/cases/{id}", trackers, "use the case tracker", true,
        bind(GetCase)},
-      {"POST", "/api/v1/cases/{id}/supplement", clerk, "supplement cases",
-       true, bind(Supplement)},
+      {"POST", "/api/v1/cases/{id}/supplement", clerk, "supplement cases", true,
+       bind(Supplement)},
       {"POST", "/api/v1/cases/{id}/cancel", clerk, "cancel cases", true,
        bind(Cancel)},
       {"GET", "/api/v1/cases/{id}/events", trackers, "use the case tracker",

@@ -47,10 +47,10 @@ absl::Status AddCatalogRoutes(Api* api) {
       {"GET", "/api/v1/catalog", kOfficials, "read the catalog", true,
        [context](const ApiCallPtr& call) { ListCatalog(context, call); }});
   if (!status.ok()) return status;
-  return api->Add(
-      {"GET", "/api/v1/catalog/datasets/{id}", kOfficials, "read the catalog",
-       true,
-       [context](const ApiCallPtr& call) { DescribeDataset(context, call); }});
+  return api->Add({"GET", "/api/v1/catalog/datasets/{id}", kOfficials,
+                   "read the catalog", true, [context](const ApiCallPtr& call) {
+                     DescribeDataset(context, call);
+                   }});
 }
 
 }  // namespace datarun::gateway

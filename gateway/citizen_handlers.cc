@@ -81,11 +81,10 @@ void MyAccesses(const ApiContext& context, const ApiCallPtr& call) {
 
 absl::Status AddCitizenRoutes(Api* api) {
   const ApiContext& context = api->context();
-  return api->Add({"GET", "/api/v1/me/accesses", RoleBit(Role::kCitizen),
-                   "read a citizen's own accesses", true,
-                   [context](const ApiCallPtr& call) {
-                     MyAccesses(context, call);
-                   }});
+  return api->Add(
+      {"GET", "/api/v1/me/accesses", RoleBit(Role::kCitizen),
+       "read a citizen's own accesses", true,
+       [context](const ApiCallPtr& call) { MyAccesses(context, call); }});
 }
 
 }  // namespace datarun::gateway

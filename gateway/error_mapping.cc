@@ -40,8 +40,8 @@ int HttpStatusForCode(absl::StatusCode code) {
 
 std::string ErrorJson(const absl::Status& status, int http_status) {
   std::string out = "{\"error\":{\"code\":";
-  AppendJsonString(
-      GrpcCodeName(static_cast<grpc::StatusCode>(status.code())), &out);
+  AppendJsonString(GrpcCodeName(static_cast<grpc::StatusCode>(status.code())),
+                   &out);
   absl::StrAppend(&out, ",\"grpc_code\":", static_cast<int>(status.code()),
                   ",\"http_status\":", http_status, ",\"message\":");
   AppendJsonString(status.message(), &out);
@@ -60,24 +60,42 @@ HttpResponse ErrorResponse(const absl::Status& status, int http_status) {
 
 const char* HttpReason(int http_status) {
   switch (http_status) {
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 499: return "Client Closed Request";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
+    case 200:
+      return "OK";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 499:
+      return "Client Closed Request";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
   }
 }
 

@@ -46,7 +46,8 @@ TEST(ErrorMappingTest, OverrideKeepsTheCode) {
   HttpResponse response =
       ErrorResponse(absl::ResourceExhaustedError("too big"), 413);
   EXPECT_EQ(response.status, 413);
-  EXPECT_THAT(response.body, ::testing::HasSubstr("\"code\":\"RESOURCE_EXHAUSTED\""));
+  EXPECT_THAT(response.body,
+              ::testing::HasSubstr("\"code\":\"RESOURCE_EXHAUSTED\""));
   EXPECT_THAT(response.body, ::testing::HasSubstr("\"http_status\":413"));
   EXPECT_STREQ(HttpReason(413), "Payload Too Large");
   EXPECT_STREQ(HttpReason(299), "");

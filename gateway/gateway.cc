@@ -32,7 +32,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
   context.run_blocking = [workers](std::function<void()> task) {
     return workers->Submit(std::move(task));
   };
-  gateway->api_ = std::make_unique<Api>(context, StaticFiles(config.web_root()));
+  gateway->api_ =
+      std::make_unique<Api>(context, StaticFiles(config.web_root()));
   Api* api = gateway->api_.get();
   RETURN_IF_ERROR(AddSessionRoutes(api));
   RETURN_IF_ERROR(AddCatalogRoutes(api));

@@ -39,8 +39,8 @@ class Checker {
   absl::Status RequireTls(const std::string& name, const v1::TlsFiles& tls,
                           bool need_ca) const {
     if (need_ca) {
-      RETURN_IF_ERROR(Require({{name, -1}, {"ca_cert", -1}},
-                              name + ".ca_cert", tls.ca_cert()));
+      RETURN_IF_ERROR(Require({{name, -1}, {"ca_cert", -1}}, name + ".ca_cert",
+                              tls.ca_cert()));
     }
     RETURN_IF_ERROR(
         Require({{name, -1}, {"cert", -1}}, name + ".cert", tls.cert()));
@@ -75,10 +75,10 @@ absl::Status CheckAccounts(const Checker& check,
                            "1-64 characters of a-z, 0-9, '.', '_', '-'");
     }
     if (!seen.insert(account.username()).second) {
-      return check.Invalid(
-          {{"accounts", i}, {"username", -1}}, prefix + ".username",
-          absl::StrCat("'", account.username(),
-                       "' is used by an earlier account"));
+      return check.Invalid({{"accounts", i}, {"username", -1}},
+                           prefix + ".username",
+                           absl::StrCat("'", account.username(),
+                                        "' is used by an earlier account"));
     }
     absl::StatusOr<Role> role = ParseAccountRole(account.role());
     if (!role.ok()) {
@@ -87,8 +87,7 @@ absl::Status CheckAccounts(const Checker& check,
     }
     if (*role == Role::kOfficer && account.department().empty()) {
       return check.Invalid({{"accounts", i}, {"department", -1}},
-                           prefix + ".department",
-                           "required for an officer");
+                           prefix + ".department", "required for an officer");
     }
     if (*role != Role::kOfficer && !account.department().empty()) {
       return check.Invalid({{"accounts", i}, {"department", -1}},
@@ -119,12 +118,12 @@ absl::Status CheckLimits(const Checker& check, v1::GatewayConfig* config) {
   const Limit checks[] = {
       {"max_body_bytes", limits->max_body_bytes(), 1 << 20, 1024, 64 << 20,
        &v1::GatewayLimits::set_max_body_bytes},
-      {"max_header_bytes", limits->max_header_bytes(), 16 << 10, 1024,
-       1 << 20, &v1::GatewayLimits::set_max_header_bytes},
+      {"max_header_bytes", limits->max_header_bytes(), 16 << 10, 1024, 1 << 20,
+       &v1::GatewayLimits::set_max_header_bytes},
       {"request_timeout_ms", limits->request_timeout_ms(), 10000, 100, 600000,
        &v1::GatewayLimits::set_request_timeout_ms},
-      {"session_idle_seconds", limits->session_idle_seconds(), 1800, 10,
-       86400, &v1::GatewayLimits::set_session_idle_seconds},
+      {"session_idle_seconds", limits->session_idle_seconds(), 1800, 10, 86400,
+       &v1::GatewayLimits::set_session_idle_seconds},
       {"max_streams", limits->max_streams(), 256, 1, 100000,
        &v1::GatewayLimits::set_max_streams},
       {"idle_connection_seconds", limits->idle_connection_seconds(), 60, 1,
@@ -140,11 +139,11 @@ absl::Status CheckLimits(const Checker& check, v1::GatewayConfig* config) {
       continue;
     }
     if (limit.value < limit.min || limit.value > limit.max) {
-      return check.Invalid({{"limits", -1}, {limit.name, -1}},
-                           absl::StrCat("limits.", limit.name),
-                           absl::StrCat("must be between ", limit.min, " and ",
-                                        limit.max, " (0 means the default, ",
-                                        limit.fallback, ")"));
+      return check.Invalid(
+          {{"limits", -1}, {limit.name, -1}},
+          absl::StrCat("limits.", limit.name),
+          absl::StrCat("must be between ", limit.min, " and ", limit.max,
+                       " (0 means the default, ", limit.fallback, ")"));
     }
   }
   return absl::OkStatus();

@@ -24,7 +24,8 @@ std::string Valid(const std::string& accounts) {
       "browser_tls { cert: \"web.pem\" key: \"web.key\" }\n"
       "exchange_address: \"127.0.0.1:7000\"\n"
       "trust_domain: \"datarun.local\"\n"
-      "servicehall_tls { ca_cert: \"/pki/ca.pem\" cert: \"sh.pem\" key: \"sh.key\" }\n"
+      "servicehall_tls { ca_cert: \"/pki/ca.pem\" cert: \"sh.pem\" key: "
+      "\"sh.key\" }\n"
       "audit_tls { ca_cert: \"/pki/ca.pem\" cert: \"a.pem\" key: \"a.key\" }\n"
       "web_root: \"../web\"\n",
       accounts);
@@ -34,7 +35,8 @@ TEST(GatewayConfigTest, ResolvesPathsAndDefaultsLimits) {
   auto config = ParseGatewayConfig(
       "/etc/datarun/gateway.textproto",
       Valid(absl::StrCat("accounts { username: \"window1\" role: \"clerk\" "
-                         "password_hash: \"", Hash(), "\" }\n",
+                         "password_hash: \"",
+                         Hash(), "\" }\n",
                          "limits { max_body_bytes: 2048 }\n")));
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->browser_tls().cert(), "/etc/datarun/web.pem");
@@ -49,37 +51,43 @@ TEST(GatewayConfigTest, ResolvesPathsAndDefaultsLimits) {
 }
 
 TEST(GatewayConfigTest, ErrorsNameFileLineAndField) {
-  auto missing = ParseGatewayConfig(
-      "/g.textproto", "listen_address: \"127.0.0.1:0\"\n");
+  auto missing =
+      ParseGatewayConfig("/g.textproto", "listen_address: \"127.0.0.1:0\"\n");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(missing.status().message()), HasSubstr("browser_tls.cert: required"));
+  EXPECT_THAT(std::string(missing.status().message()),
+              HasSubstr("browser_tls.cert: required"));
 
   auto bad_role = ParseGatewayConfig(
       "/g.textproto",
       Valid(absl::StrCat("accounts {\n  username: \"x\"\n  role: \"root\"\n"
-                         "  password_hash: \"", Hash(), "\"\n}\n")));
+                         "  password_hash: \"",
+                         Hash(), "\"\n}\n")));
   EXPECT_THAT(std::string(bad_role.status().message()),
               StartsWith("/g.textproto:10: accounts[0].role: unknown role"));
 
   auto plaintext = ParseGatewayConfig(
-      "/g.textproto",
-      Valid("accounts {\n  username: \"x\"\n  role: \"admin\"\n"
-            "  password_hash: \"hunter2\"\n}\n"));
+      "/g.textproto", Valid("accounts {\n  username: \"x\"\n  role: \"admin\"\n"
+                            "  password_hash: \"hunter2\"\n}\n"));
   EXPECT_THAT(std::string(plaintext.status().message()),
               StartsWith("/g.textproto:11: accounts[0].password_hash:"));
-  EXPECT_THAT(std::string(plaintext.status().message()), HasSubstr("hash-password"));
-  EXPECT_THAT(std::string(plaintext.status().message()), ::testing::Not(HasSubstr("hunter2")));
+  EXPECT_THAT(std::string(plaintext.status().message()),
+              HasSubstr("hash-password"));
+  EXPECT_THAT(std::string(plaintext.status().message()),
+              ::testing::Not(HasSubstr("hunter2")));
 
   auto bad_name = ParseGatewayConfig(
       "/g.textproto",
       Valid(absl::StrCat("accounts { username: \"Window 1\" role: \"clerk\" "
-                         "password_hash: \"", Hash(), "\" }\n")));
-  EXPECT_THAT(std::string(bad_name.status().message()), HasSubstr("accounts[0].username"));
+                         "password_hash: \"",
+                         Hash(), "\" }\n")));
+  EXPECT_THAT(std::string(bad_name.status().message()),
+              HasSubstr("accounts[0].username"));
 
   auto officer = ParseGatewayConfig(
       "/g.textproto",
       Valid(absl::StrCat("accounts { username: \"t\" role: \"officer\" "
-                         "password_hash: \"", Hash(), "\" }\n")));
+                         "password_hash: \"",
+                         Hash(), "\" }\n")));
   EXPECT_THAT(std::string(officer.status().message()),
               HasSubstr("accounts[0].department: required for an officer"));
 
@@ -89,7 +97,8 @@ TEST(GatewayConfigTest, ErrorsNameFileLineAndField) {
               StartsWith("/g.textproto:9: limits.max_body_bytes: must be"));
 
   auto syntax = ParseGatewayConfig("/g.textproto", "listen_adress: \"x\"\n");
-  EXPECT_THAT(std::string(syntax.status().message()), StartsWith("/g.textproto:1:"));
+  EXPECT_THAT(std::string(syntax.status().message()),
+              StartsWith("/g.textproto:1:"));
 }
 
 TEST(GatewayConfigTest, MissingFileIsNotFound) {
@@ -98,8 +107,9 @@ TEST(GatewayConfigTest, MissingFileIsNotFound) {
 }
 
 TEST(AccessLogTest, RedactTargetMasksIdentityNumbersAndQueryValues) {
-  EXPECT_EQ(RedactTarget("/api/v1/audit/entries?subject=110101199003071233&x=1"),
-            "/api/v1/audit/entries?subject=*&x=*");
+  EXPECT_EQ(
+      RedactTarget("/api/v1/audit/entries?subject=110101199003071233&x=1"),
+      "/api/v1/audit/entries?subject=*&x=*");
   EXPECT_EQ(RedactTarget("/ui/110101199003071233"), "/ui/1101**********1233");
   EXPECT_EQ(RedactTarget("/api/v1/cases/case-1"), "/api/v1/cases/case-1");
 }

@@ -77,14 +77,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     GatewayStats* stats) {
   auto impl = std::make_unique<Impl>(options, std::move(dispatcher), stats);
   boost::system::error_code ec;
-  impl->ssl.set_options(net::ssl::context::default_workarounds |
-                            net::ssl::context::no_sslv2 |
-                            net::ssl::context::no_sslv3 |
-                            net::ssl::context::no_tlsv1 |
-                            net::ssl::context::no_tlsv1_1 |
-                            net::ssl::context::no_compression |
-                            net::ssl::context::single_dh_use,
-                        ec);
+  impl->ssl.set_options(
+      net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+          net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+          net::ssl::context::no_tlsv1_1 | net::ssl::context::no_compression |
+          net::ssl::context::single_dh_use,
+      ec);
   impl->ssl.use_certificate_chain_file(options.cert_file, ec);
   if (ec) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -92,8 +90,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   }
   impl->ssl.use_private_key_file(options.key_file, net::ssl::context::pem, ec);
   if (ec) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "browser_tls.key ", options.key_file, ": ", ec.message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("browser_tls.key ", options.key_file, ": ", ec.message()));
   }
 
   const std::string& address = options.listen_address;
@@ -102,8 +100,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   if (colon == std::string::npos ||
       !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
       port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "listen address '", address, "': expected host:port"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen address '", address, "': expected host:port"));
   }
   std::string host = address.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {

@@ -87,8 +87,10 @@ class HttpSession::StreamResponder : public Responder {
 
   void Send(HttpResponse response) override {
     if (answered_.exchange(true)) return;
-    Post([number = number_, response = std::move(response)](
-             HttpSession* s) mutable { s->Reply(number, std::move(response)); });
+    Post([number = number_,
+          response = std::move(response)](HttpSession* s) mutable {
+      s->Reply(number, std::move(response));
+    });
   }
 
   void StartStream(HttpResponse head, std::string keepalive_text) override {
@@ -124,8 +126,8 @@ class HttpSession::StreamResponder : public Responder {
   }
 
   void OnClose(std::function<void()> on_close) override {
-    Post([number = number_, on_close = std::move(on_close)](
-             HttpSession* s) mutable {
+    Post([number = number_,
+          on_close = std::move(on_close)](HttpSession* s) mutable {
       s->AddCloseCallback(number, std::move(on_close));
     });
   }
@@ -142,10 +144,9 @@ class HttpSession::StreamResponder : public Responder {
  private:
   template <typename F>
   void Post(F f) {
-    net::post(session_->stream_.get_executor(),
-              [session = session_, f = std::move(f)]() mutable {
-                f(session.get());
-              });
+    net::post(
+        session_->stream_.get_executor(),
+        [session = session_, f = std::move(f)]() mutable { f(session.get()); });
   }
 
   const std::shared_ptr<HttpSession> session_;
@@ -208,11 +209,10 @@ void HttpSession::ReadRequest() {
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
   parser_->body_limit(options_.max_body_bytes);
-  beast::get_lowest_layer(stream_).expires_after(
-      Chrono(options_.idle_timeout));
-  http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&HttpSession::OnRead,
-                                             shared_from_this()));
+  beast::get_lowest_layer(stream_).expires_after(Chrono(options_.idle_timeout));
+  http::async_read(
+      stream_, buffer_, *parser_,
+      beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
 }
 
 void HttpSession::OnRead(beast::error_code ec, size_t /*bytes*/) {
@@ -235,7 +235,8 @@ void HttpSession::OnRead(beast::error_code ec, size_t /*bytes*/) {
   }
   if (ec) {
     if (parser_->got_some()) {
-      ReplyAndClose(400, absl::StrCat("malformed HTTP request: ", ec.message()));
+      ReplyAndClose(400,
+                    absl::StrCat("malformed HTTP request: ", ec.message()));
     } else {
       Close();
     }
@@ -252,8 +253,8 @@ void HttpSession::Dispatch() {
   request.path = request.target.substr(0, request.target.find('?'));
   request.remote = remote_;
   for (const auto& field : req) {
-    std::string name = absl::AsciiStrToLower(
-        absl::string_view(field.name_string().data(), field.name_string().size()));
+    std::string name = absl::AsciiStrToLower(absl::string_view(
+        field.name_string().data(), field.name_string().size()));
     std::string value(field.value());
     auto [it, inserted] = request.headers.emplace(name, value);
     if (!inserted) absl::StrAppend(&it->second, ", ", value);
@@ -309,12 +310,11 @@ void HttpSession::Reply(uint64_t number, HttpResponse response) {
   response_ = res;
   beast::get_lowest_layer(stream_).expires_after(
       Chrono(options_.write_timeout));
-  http::async_write(
-      stream_, *res,
-      [self = shared_from_this(), keep = res->keep_alive()](
-          beast::error_code ec, size_t bytes) {
-        self->OnWrite(keep, ec, bytes);
-      });
+  http::async_write(stream_, *res,
+                    [self = shared_from_this(), keep = res->keep_alive()](
+                        beast::error_code ec, size_t bytes) {
+                      self->OnWrite(keep, ec, bytes);
+                    });
 }
 
 void HttpSession::OnWrite(bool keep_alive, beast::error_code ec,
@@ -432,22 +432,21 @@ void HttpSession::OnChunk(beast::error_code ec) {
 void HttpSession::ArmKeepalive() {
   if (keepalive_text_.empty() || closed_ || !streaming_) return;
   keepalive_timer_.expires_after(Chrono(options_.keepalive_interval));
-  keepalive_timer_.async_wait(
-      [self = shared_from_this(), number = number_](beast::error_code ec) {
-        if (ec || self->closed_ || !self->streaming_ ||
-            number != self->number_) {
-          return;
-        }
-        if (!self->stream_active_since_tick_ && self->chunks_.empty() &&
-            !self->writing_) {
-          Chunk ping;
-          ping.data = self->keepalive_text_;
-          self->chunks_.push_back(std::move(ping));
-          self->PumpStream();
-        }
-        self->stream_active_since_tick_ = false;
-        self->ArmKeepalive();
-      });
+  keepalive_timer_.async_wait([self = shared_from_this(),
+                               number = number_](beast::error_code ec) {
+    if (ec || self->closed_ || !self->streaming_ || number != self->number_) {
+      return;
+    }
+    if (!self->stream_active_since_tick_ && self->chunks_.empty() &&
+        !self->writing_) {
+      Chunk ping;
+      ping.data = self->keepalive_text_;
+      self->chunks_.push_back(std::move(ping));
+      self->PumpStream();
+    }
+    self->stream_active_since_tick_ = false;
+    self->ArmKeepalive();
+  });
 }
 
 void HttpSession::Finish(bool keep_alive) {

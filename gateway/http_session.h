@@ -13,13 +13,13 @@
 #ifndef DATARUN_GATEWAY_HTTP_SESSION_H_
 #define DATARUN_GATEWAY_HTTP_SESSION_H_
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <array>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -111,8 +111,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   Dispatcher dispatcher_;
   GatewayStats* stats_;
   boost::beast::flat_buffer buffer_;
-  std::optional<boost::beast::http::request_parser<
-      boost::beast::http::string_body>>
+  std::optional<
+      boost::beast::http::request_parser<boost::beast::http::string_body>>
       parser_;
   std::string remote_;
 

@@ -37,8 +37,9 @@ absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {
   google::protobuf::util::Status status =
       google::protobuf::util::MessageToJsonString(message, &out, options);
   if (!status.ok()) {
-    return absl::InternalError(absl::StrCat(
-        "response could not be encoded as JSON: ", std::string(status.message())));
+    return absl::InternalError(
+        absl::StrCat("response could not be encoded as JSON: ",
+                     std::string(status.message())));
   }
   return out;
 }

@@ -43,8 +43,7 @@ absl::Status CheckParams(const ScryptParams& params) {
 
 absl::StatusOr<std::string> Derive(absl::string_view password,
                                    absl::string_view salt,
-                                   const ScryptParams& params,
-                                   size_t length) {
+                                   const ScryptParams& params, size_t length) {
   const uint64_t n = uint64_t{1} << params.log2_n;
   // scrypt needs 128 * r * N bytes for V plus 128 * r * p for B; allow
   // twice that.
@@ -143,8 +142,8 @@ absl::Status VerifyPassword(absl::string_view password,
                             absl::string_view encoded) {
   absl::StatusOr<Decoded> decoded = Decode(encoded);
   if (!decoded.ok()) return decoded.status();
-  absl::StatusOr<std::string> hash = Derive(
-      password, decoded->salt, decoded->params, decoded->hash.size());
+  absl::StatusOr<std::string> hash =
+      Derive(password, decoded->salt, decoded->params, decoded->hash.size());
   if (!hash.ok()) return hash.status();
   if (CRYPTO_memcmp(hash->data(), decoded->hash.data(), hash->size()) != 0) {
     return absl::UnauthenticatedError("wrong password");

@@ -21,13 +21,12 @@ absl::string_view RoleName(Role role) {
 }
 
 absl::StatusOr<Role> ParseAccountRole(absl::string_view name) {
-  for (Role role : {Role::kClerk, Role::kOfficer, Role::kAuditor,
-                    Role::kAdmin}) {
+  for (Role role :
+       {Role::kClerk, Role::kOfficer, Role::kAuditor, Role::kAdmin}) {
     if (RoleName(role) == name) return role;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown role '", name,
-                   "' (valid: clerk, officer, auditor, admin)"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown role '", name, "' (valid: clerk, officer, auditor, admin)"));
 }
 
 std::string RoleList(RoleSet roles) {

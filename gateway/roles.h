@@ -33,8 +33,7 @@ absl::StatusOr<Role> ParseAccountRole(absl::string_view name);
 // A bit per role, for route permissions.
 using RoleSet = unsigned;
 constexpr RoleSet RoleBit(Role role) { return 1u << static_cast<int>(role); }
-constexpr RoleSet kOfficials = RoleBit(Role::kClerk) |
-                               RoleBit(Role::kOfficer) |
+constexpr RoleSet kOfficials = RoleBit(Role::kClerk) | RoleBit(Role::kOfficer) |
                                RoleBit(Role::kAuditor) | RoleBit(Role::kAdmin);
 
 // "clerk, officer" for the roles in `roles`, in enum order.

@@ -93,13 +93,15 @@ TEST(QueryTest, ParsesAndDecodes) {
 
 TEST(QueryTest, TypedParameters) {
   HttpRequest request;
-  request.query = {{"n", "42"}, {"bad", "4x"}, {"big", "5000"},
-                   {"t1", "2026-11-27T10:00:00Z"}, {"t2", "2026-11-27"},
-                   {"t3", "1795794503079867"}, {"t4", "yesterday"}};
+  request.query = {{"n", "42"},          {"bad", "4x"},
+                   {"big", "5000"},      {"t1", "2026-11-27T10:00:00Z"},
+                   {"t2", "2026-11-27"}, {"t3", "1795794503079867"},
+                   {"t4", "yesterday"}};
   EXPECT_EQ(*IntParam(request, "n", 7, 0, 100), 42);
   EXPECT_EQ(*IntParam(request, "missing", 7, 0, 100), 7);
-  EXPECT_THAT(std::string(IntParam(request, "bad", 7, 0, 100).status().message()),
-              HasSubstr("query parameter bad"));
+  EXPECT_THAT(
+      std::string(IntParam(request, "bad", 7, 0, 100).status().message()),
+      HasSubstr("query parameter bad"));
   EXPECT_FALSE(IntParam(request, "big", 7, 0, 100).ok());
   EXPECT_EQ(*TimeParamMicros(request, "t1"), 1795773600000000);
   // Midnight in China Standard Time is 16:00 UTC the day before.

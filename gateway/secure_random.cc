@@ -12,9 +12,8 @@ namespace datarun::gateway {
 
 std::string RandomBytes(size_t n) {
   std::string out(n, '\0');
-  if (n > 0 &&
-      RAND_bytes(reinterpret_cast<unsigned char*>(out.data()),
-                 static_cast<int>(n)) != 1) {
+  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()),
+                          static_cast<int>(n)) != 1) {
     std::fprintf(stderr, "datarun-gateway: RAND_bytes failed\n");
     std::abort();
   }

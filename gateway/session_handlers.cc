@@ -16,8 +16,9 @@ std::string SessionCookie(const std::string& id) {
 }
 
 std::string ClearedCookie() {
-  return absl::StrCat(kSessionCookie,
-                      "=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0");
+  return absl::StrCat(
+      kSessionCookie,
+      "=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0");
 }
 
 v1::SessionResponse ToProto(const Session& session) {
@@ -51,38 +52,38 @@ void SignIn(const ApiContext& context, const ApiCallPtr& call) {
     return;
   }
   if (request.username().empty() || request.password().empty()) {
-    call->Fail(absl::InvalidArgumentError(
-        "username and password are both required"));
+    call->Fail(
+        absl::InvalidArgumentError("username and password are both required"));
     return;
   }
   // scrypt takes tens of milliseconds: not on an I/O thread.
-  absl::Status queued = context.run_blocking([context, call,
-                                              request = std::move(request)]() {
-    absl::StatusOr<Account> account =
-        context.accounts->Authenticate(request.username(), request.password());
-    if (!account.ok()) {
-      // The username is not logged: people type identity numbers there.
-      LogLine("sign_in", LogLevel::kWarning)
-          .Str("outcome", "refused")
-          .Str("remote", call->request.remote);
-      call->Fail(account.status());
-      return;
-    }
-    SessionUser user;
-    user.username = account->username;
-    user.display_name = account->display_name;
-    user.role = account->role;
-    user.department = account->department;
-    Session session = context.sessions->Create(std::move(user));
-    LogLine("sign_in")
-        .Str("outcome", "ok")
-        .Str("user", session.user.username)
-        .Str("role", RoleName(session.user.role));
-    call->responder->SetLogFields("/api/v1/session",
-                                  std::string(RoleName(session.user.role)),
-                                  session.user.username);
-    ReplySignedIn(call, session);
-  });
+  absl::Status queued =
+      context.run_blocking([context, call, request = std::move(request)]() {
+        absl::StatusOr<Account> account = context.accounts->Authenticate(
+            request.username(), request.password());
+        if (!account.ok()) {
+          // The username is not logged: people type identity numbers there.
+          LogLine("sign_in", LogLevel::kWarning)
+              .Str("outcome", "refused")
+              .Str("remote", call->request.remote);
+          call->Fail(account.status());
+          return;
+        }
+        SessionUser user;
+        user.username = account->username;
+        user.display_name = account->display_name;
+        user.role = account->role;
+        user.department = account->department;
+        Session session = context.sessions->Create(std::move(user));
+        LogLine("sign_in")
+            .Str("outcome", "ok")
+            .Str("user", session.user.username)
+            .Str("role", RoleName(session.user.role));
+        call->responder->SetLogFields("/api/v1/session",
+                                      std::string(RoleName(session.user.role)),
+                                      session.user.username);
+        ReplySignedIn(call, session);
+      });
   if (!queued.ok()) call->Fail(queued);
 }
 
@@ -180,9 +181,9 @@ void CitizenSignIn(const ApiContext& context, const ApiCallPtr& call) {
 absl::Status AddSessionRoutes(Api* api) {
   const ApiContext& context = api->context();
   const RoleSet everyone = kOfficials | RoleBit(Role::kCitizen);
-  absl::Status status = api->Add(
-      {"POST", "/api/v1/session", 0, "sign in", false,
-       [context](const ApiCallPtr& call) { SignIn(context, call); }});
+  absl::Status status =
+      api->Add({"POST", "/api/v1/session", 0, "sign in", false,
+                [context](const ApiCallPtr& call) { SignIn(context, call); }});
   if (status.ok()) {
     status = api->Add({"GET", "/api/v1/session", everyone, "read the session",
                        true, CurrentSession});

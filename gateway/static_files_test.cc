@@ -52,7 +52,8 @@ TEST_F(StaticFilesTest, ServesFilesWithTypesAndSecurityHeaders) {
   EXPECT_THAT(index->headers,
               Contains(Pair("Content-Security-Policy",
                             ::testing::HasSubstr("frame-ancestors 'none'"))));
-  EXPECT_THAT(index->headers, Contains(Pair("X-Content-Type-Options", "nosniff")));
+  EXPECT_THAT(index->headers,
+              Contains(Pair("X-Content-Type-Options", "nosniff")));
   EXPECT_THAT(index->headers, Contains(Pair("Referrer-Policy", "no-referrer")));
 
   auto js = files.Get("/ui/js/app.js");

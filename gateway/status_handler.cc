@@ -20,8 +20,8 @@ void Status(const ApiContext& context, const ApiCallPtr& call) {
   auto status = std::make_shared<v1::GatewayStatus>();
   const GatewayStats& stats = *context.stats;
   status->set_version("0.1.0");
-  status->set_started_at(absl::FormatTime(absl::RFC3339_sec, stats.started,
-                                          absl::UTCTimeZone()));
+  status->set_started_at(
+      absl::FormatTime(absl::RFC3339_sec, stats.started, absl::UTCTimeZone()));
   status->set_uptime_seconds(absl::ToInt64Seconds(absl::Now() - stats.started));
   status->set_sessions(static_cast<int64_t>(context.sessions->size()));
   status->set_open_streams(stats.streams.load());
@@ -33,30 +33,30 @@ void Status(const ApiContext& context, const ApiCallPtr& call) {
   status->set_exchange_address(context.config->exchange_address());
   const absl::Time probe_started = absl::Now();
   ExchangeClients* clients = context.clients;
-  GetCheckpoint(
-      clients, clients->servicehall(),
-      [clients, call, status, probe_started](absl::Status hall,
-                                             v1::GetCheckpointResponse) {
-        status->set_exchange_servicehall(Outcome(hall));
-        GetCheckpoint(clients, clients->auditor(),
-                      [call, status, probe_started](
-                          absl::Status audit, v1::GetCheckpointResponse) {
+  GetCheckpoint(clients, clients->servicehall(),
+                [clients, call, status, probe_started](
+                    absl::Status hall, v1::GetCheckpointResponse) {
+                  status->set_exchange_servicehall(Outcome(hall));
+                  GetCheckpoint(
+                      clients, clients->auditor(),
+                      [call, status, probe_started](absl::Status audit,
+                                                    v1::GetCheckpointResponse) {
                         status->set_exchange_audit(Outcome(audit));
                         status->set_exchange_probe_ms(absl::ToInt64Milliseconds(
                             absl::Now() - probe_started));
                         call->Reply(*status);
                       });
-      });
+                });
 }
 
 }  // namespace
 
 absl::Status AddStatusRoutes(Api* api) {
   const ApiContext& context = api->context();
-  return api->Add({"GET", "/api/v1/status",
-                   RoleBit(Role::kAdmin) | RoleBit(Role::kAuditor),
-                   "read the gateway status", true,
-                   [context](const ApiCallPtr& call) { Status(context, call); }});
+  return api->Add(
+      {"GET", "/api/v1/status", RoleBit(Role::kAdmin) | RoleBit(Role::kAuditor),
+       "read the gateway status", true,
+       [context](const ApiCallPtr& call) { Status(context, call); }});
 }
 
 }  // namespace datarun::gateway

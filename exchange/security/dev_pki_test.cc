@@ -251,8 +251,8 @@ TEST_F(DevPkiTest, WebServerCertificateNamesLocalhostAndIsKept) {
   EXPECT_THAT(info->ip_addresses, ElementsAre("127.0.0.1"));
   EXPECT_THAT(info->uris, IsEmpty());
   EXPECT_FALSE(info->is_ca);
-  EXPECT_TRUE(VerifyCertificate(Read("gateway-web.pem"), Read("ca.pem"), true)
-                  .ok());
+  EXPECT_TRUE(
+      VerifyCertificate(Read("gateway-web.pem"), Read("ca.pem"), true).ok());
   EXPECT_TRUE(CheckKeyMatchesCertificate(Read("gateway-web.key"),
                                          Read("gateway-web.pem"))
                   .ok());
@@ -264,9 +264,9 @@ TEST_F(DevPkiTest, WebServerCertificateNamesLocalhostAndIsKept) {
   EXPECT_EQ(Serial("gateway-web.pem"), serial);
 
   // A key that does not belong to the certificate is replaced.
-  ASSERT_TRUE(WriteFileAtomically(Path("gateway-web.key"),
-                                  Read("dept-tax.key"), 0600)
-                  .ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(Path("gateway-web.key"), Read("dept-tax.key"), 0600)
+          .ok());
   auto repaired = EnsureWebServerCertificate(dir_);
   ASSERT_TRUE(repaired.ok()) << repaired.status();
   EXPECT_THAT(*repaired, HasSubstr("created gateway-web.pem"));

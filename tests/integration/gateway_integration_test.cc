@@ -57,16 +57,16 @@ class GatewayIntegrationTest : public StackFixture {
   }
 
   std::unique_ptr<GatewayTestClient> Client() {
-    return std::make_unique<GatewayTestClient>(
-        port_, stack().pki_dir() + "/ca.pem");
+    return std::make_unique<GatewayTestClient>(port_,
+                                               stack().pki_dir() + "/ca.pem");
   }
 
   // A client signed in as `username`.
   std::unique_ptr<GatewayTestClient> SignedIn(const std::string& username) {
     auto client = Client();
     HttpResult result = client->SignIn(username, passwords_[username]);
-    EXPECT_EQ(result.status, 200) << username << ": " << result.body
-                                  << result.error;
+    EXPECT_EQ(result.status, 200)
+        << username << ": " << result.body << result.error;
     return client;
   }
 
@@ -120,7 +120,8 @@ class GatewayIntegrationTest : public StackFixture {
     for (absl::string_view line : absl::StrSplit(GatewayLog(), '\n')) {
       if (!absl::StrContains(line, "\"event\":\"citizen_code\"")) continue;
       size_t at = line.find("\"code\":\"");
-      if (at != absl::string_view::npos) code = std::string(line.substr(at + 8, 6));
+      if (at != absl::string_view::npos)
+        code = std::string(line.substr(at + 8, 6));
     }
     return code;
   }
@@ -158,9 +159,10 @@ TEST_F(GatewayIntegrationTest, EachRoleSignsInAndSeesOnlyItsPages) {
   EXPECT_THAT(wrong.body, HasSubstr("wrong username or password"));
   EXPECT_EQ(wrong.body, unknown.body);
 
-  const std::map<std::string, std::string> roles = {
-      {"window1", "clerk"}, {"tax1", "officer"},
-      {"auditor1", "auditor"}, {"admin1", "admin"}};
+  const std::map<std::string, std::string> roles = {{"window1", "clerk"},
+                                                    {"tax1", "officer"},
+                                                    {"auditor1", "auditor"},
+                                                    {"admin1", "admin"}};
   for (const auto& [username, role] : roles) {
     auto client = SignedIn(username);
     HttpResult session = client->Get("/api/v1/session");
@@ -175,8 +177,8 @@ TEST_F(GatewayIntegrationTest, EachRoleSignsInAndSeesOnlyItsPages) {
     EXPECT_GT(Parse<v1::ListDatasetsResponse>(catalog).datasets_size(), 5);
   }
   EXPECT_EQ(SignedIn("tax1")
-                ->Get("/api/v1/session")
-                .body.find("\"department\":\"tax\"") != std::string::npos,
+                    ->Get("/api/v1/session")
+                    .body.find("\"department\":\"tax\"") != std::string::npos,
             true);
 
   // Separation of duties and roles.
@@ -194,7 +196,8 @@ TEST_F(GatewayIntegrationTest, EachRoleSignsInAndSeesOnlyItsPages) {
   auto auditor = SignedIn("auditor1");
   HttpResult auditor_submit = auditor->Post("/api/v1/cases", TransferBody("x"));
   EXPECT_EQ(auditor_submit.status, 403);
-  EXPECT_THAT(auditor_submit.body, HasSubstr("role auditor may not submit cases"));
+  EXPECT_THAT(auditor_submit.body,
+              HasSubstr("role auditor may not submit cases"));
   auto officer = SignedIn("tax1");
   EXPECT_EQ(officer->Post("/api/v1/cases", TransferBody("y")).status, 403);
   EXPECT_EQ(officer->Get("/api/v1/cases").status, 200);
@@ -206,7 +209,8 @@ TEST_F(GatewayIntegrationTest, EachRoleSignsInAndSeesOnlyItsPages) {
   EXPECT_GE(status.sessions(), 4);
 
   // Dataset details carry the grants.
-  HttpResult dataset = clerk->Get("/api/v1/catalog/datasets/land.property_title");
+  HttpResult dataset =
+      clerk->Get("/api/v1/catalog/datasets/land.property_title");
   ASSERT_EQ(dataset.status, 200) << dataset.body;
   v1::DescribeDatasetResponse described =
       Parse<v1::DescribeDatasetResponse>(dataset);
@@ -227,15 +231,17 @@ TEST_F(GatewayIntegrationTest, ClerkSubmitsATransferAndCitizenAndAuditorSeeIt) {
   auto clerk = SignedIn("window1");
   HttpResult types = clerk->Get("/api/v1/case-types");
   ASSERT_EQ(types.status, 200) << types.body;
-  v1::ListCaseTypesResponse case_types = Parse<v1::ListCaseTypesResponse>(types);
+  v1::ListCaseTypesResponse case_types =
+      Parse<v1::ListCaseTypesResponse>(types);
   ASSERT_GT(case_types.case_types_size(), 0);
   EXPECT_EQ(case_types.case_types(0).id(), "property_transfer");
   EXPECT_GT(case_types.case_types(0).steps_size(), 2);
 
   HttpResult intake = clerk->Post(
       "/api/v1/intake/check",
-      absl::StrCat(R"({"case_type":"property_transfer","party":"seller","subject":")",
-                   Subject("seller_id"), R"("})"));
+      absl::StrCat(
+          R"({"case_type":"property_transfer","party":"seller","subject":")",
+          Subject("seller_id"), R"("})"));
   ASSERT_EQ(intake.status, 200) << intake.body;
   v1::IntakeCheckResponse checked = Parse<v1::IntakeCheckResponse>(intake);
   EXPECT_GT(checked.from_shared_data(), 0);
@@ -250,9 +256,9 @@ TEST_F(GatewayIntegrationTest, ClerkSubmitsATransferAndCitizenAndAuditorSeeIt) {
   EXPECT_EQ(created.case_().on_behalf_of(), "window1");
 
   // The event stream runs to the end of the case.
-  HttpResult events = clerk->Request(
-      "GET", absl::StrCat("/api/v1/cases/", case_id, "/events"), "", true, {},
-      60);
+  HttpResult events =
+      clerk->Request("GET", absl::StrCat("/api/v1/cases/", case_id, "/events"),
+                     "", true, {}, 60);
   ASSERT_EQ(events.status, 200) << events.body << events.error;
   EXPECT_THAT(events.Header("content-type"), HasSubstr("text/event-stream"));
   EXPECT_THAT(events.body, HasSubstr("event: case\nid: 1\ndata: {"));
@@ -260,11 +266,12 @@ TEST_F(GatewayIntegrationTest, ClerkSubmitsATransferAndCitizenAndAuditorSeeIt) {
   EXPECT_THAT(events.body, HasSubstr("CASE_EVENT_KIND_STEP_STARTED"));
   EXPECT_THAT(events.body, HasSubstr("CASE_EVENT_KIND_FINISHED"));
   EXPECT_TRUE(absl::EndsWith(events.body, "event: end\ndata: {}\n\n"))
-      << events.body.substr(events.body.size() > 300 ? events.body.size() - 300 : 0);
+      << events.body.substr(events.body.size() > 300 ? events.body.size() - 300
+                                                     : 0);
   // Resuming after the last event gives just the end.
-  HttpResult resumed = clerk->Request(
-      "GET", absl::StrCat("/api/v1/cases/", case_id, "/events"), "", true,
-      {{"Last-Event-ID", "1000"}});
+  HttpResult resumed =
+      clerk->Request("GET", absl::StrCat("/api/v1/cases/", case_id, "/events"),
+                     "", true, {{"Last-Event-ID", "1000"}});
   EXPECT_EQ(resumed.status, 200);
   EXPECT_THAT(resumed.body, Not(HasSubstr("event: case")));
   EXPECT_THAT(resumed.body, HasSubstr("event: end"));
@@ -296,8 +303,8 @@ TEST_F(GatewayIntegrationTest, ClerkSubmitsATransferAndCitizenAndAuditorSeeIt) {
   wrong_code[0] = code[0] == '9' ? '0' : static_cast<char>(code[0] + 1);
   EXPECT_EQ(citizen
                 ->Post("/api/v1/citizen/session",
-                       absl::StrCat(R"({"subject":")", buyer,
-                                    R"(","code":")", wrong_code, R"("})"))
+                       absl::StrCat(R"({"subject":")", buyer, R"(","code":")",
+                                    wrong_code, R"("})"))
                 .status,
             401);
   HttpResult signed_in = citizen->Post(
@@ -305,8 +312,7 @@ TEST_F(GatewayIntegrationTest, ClerkSubmitsATransferAndCitizenAndAuditorSeeIt) {
       absl::StrCat(R"({"subject":")", buyer, R"(","code":")", code, R"("})"));
   ASSERT_EQ(signed_in.status, 200) << signed_in.body;
   citizen->Remember(signed_in);
-  v1::SessionResponse citizen_session =
-      Parse<v1::SessionResponse>(signed_in);
+  v1::SessionResponse citizen_session = Parse<v1::SessionResponse>(signed_in);
   EXPECT_EQ(citizen_session.user().role(), "citizen");
   EXPECT_THAT(citizen_session.user().username(), HasSubstr("****"));
 
@@ -366,12 +372,12 @@ TEST_F(GatewayIntegrationTest, ClerkSubmitsATransferAndCitizenAndAuditorSeeIt) {
   for (const std::string& query :
        {absl::StrCat("first=0"), absl::StrCat("first=", first),
         absl::StrCat("first=", first, "&second=", size)}) {
-    HttpResult consistency =
-        auditor->Get("/api/v1/audit/consistency?" + query);
+    HttpResult consistency = auditor->Get("/api/v1/audit/consistency?" + query);
     ASSERT_EQ(consistency.status, 200) << query << consistency.body;
     v1::ConsistencyCheckResponse checked_proof =
         Parse<v1::ConsistencyCheckResponse>(consistency);
-    EXPECT_TRUE(checked_proof.verified()) << query << checked_proof.verify_error();
+    EXPECT_TRUE(checked_proof.verified())
+        << query << checked_proof.verify_error();
     EXPECT_EQ(checked_proof.new_size(), size) << query;
   }
   EXPECT_EQ(auditor->Get("/api/v1/audit/consistency?first=999999").status, 400);
@@ -426,31 +432,34 @@ TEST_F(GatewayIntegrationTest, BadRequestsAreClearErrorsAndWriteNothing) {
   HttpResult oversize = clerk->Post("/api/v1/cases", big);
   EXPECT_EQ(oversize.status, 413) << oversize.error;
   EXPECT_EQ(ErrorCode(oversize), "RESOURCE_EXHAUSTED");
-  HttpResult huge_header = clerk->Request(
-      "GET", "/api/v1/session", "", true, {{"X-Filler", std::string(20000, 'h')}});
+  HttpResult huge_header =
+      clerk->Request("GET", "/api/v1/session", "", true,
+                     {{"X-Filler", std::string(20000, 'h')}});
   EXPECT_EQ(huge_header.status, 431);
 
   auto anonymous = Client();
-  HttpResult no_session = anonymous->Post("/api/v1/cases", TransferBody("gw-a"));
+  HttpResult no_session =
+      anonymous->Post("/api/v1/cases", TransferBody("gw-a"));
   EXPECT_EQ(no_session.status, 401);
   EXPECT_EQ(ErrorCode(no_session), "UNAUTHENTICATED");
-  HttpResult no_csrf = clerk->Request("POST", "/api/v1/cases",
-                                      TransferBody("gw-b"), false);
+  HttpResult no_csrf =
+      clerk->Request("POST", "/api/v1/cases", TransferBody("gw-b"), false);
   EXPECT_EQ(no_csrf.status, 403);
   EXPECT_THAT(no_csrf.body, HasSubstr("X-Datarun-CSRF"));
   const std::string token = clerk->csrf();
   clerk->set_csrf(token.substr(1) + "x");
   EXPECT_EQ(clerk->Post("/api/v1/cases", TransferBody("gw-c")).status, 403);
-  EXPECT_EQ(clerk->Post("/api/v1/intake/check",
-                        absl::StrCat(R"({"case_type":"property_transfer","subject":")",
-                                     Subject("seller_id"), R"("})"))
-                .status,
-            403);
+  EXPECT_EQ(
+      clerk
+          ->Post("/api/v1/intake/check",
+                 absl::StrCat(R"({"case_type":"property_transfer","subject":")",
+                              Subject("seller_id"), R"("})"))
+          .status,
+      403);
   clerk->set_csrf(token);
-  EXPECT_EQ(SignedIn("auditor1")
-                ->Post("/api/v1/cases", TransferBody("gw-d"))
-                .status,
-            403);
+  EXPECT_EQ(
+      SignedIn("auditor1")->Post("/api/v1/cases", TransferBody("gw-d")).status,
+      403);
   // Traversal out of the web root.
   EXPECT_EQ(clerk->Get("/ui/../../../etc/passwd").status, 404);
   EXPECT_EQ(clerk->Get("/ui/%2e%2e/%2e%2e/etc/passwd").status, 404);
