@@ -28,6 +28,10 @@ class CitizenCodes {
     // Most live codes at once; issuing more drops expired ones first, then
     // refuses (RESOURCE_EXHAUSTED).
     size_t max_codes = 100000;
+    // At most this many codes per subject within `issue_window` (against
+    // guessing by asking for code after code).
+    int max_issues = 5;
+    absl::Duration issue_window = absl::Minutes(15);
     std::function<absl::Time()> clock = absl::Now;
   };
 
@@ -36,7 +40,8 @@ class CitizenCodes {
 
   // Issues a fresh code for `subject` (already validated and normalized)
   // and returns it ("042917"). RESOURCE_EXHAUSTED when too many codes are
-  // live.
+  // live, or when the subject asked for max_issues codes within the
+  // issue window.
   absl::StatusOr<std::string> Issue(const std::string& subject);
 
   // OK when `code` is the live code of `subject`; the code is then used up.
@@ -54,9 +59,15 @@ class CitizenCodes {
     int wrong_tries = 0;
   };
 
+  struct Issues {
+    absl::Time window_start;
+    int count = 0;
+  };
+
   const Options options_;
   absl::Mutex mu_;
   std::map<std::string, Pending> codes_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Issues> issues_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace datarun::gateway

@@ -79,6 +79,19 @@ TEST_F(CitizenCodesTest, IssuingAgainReplacesTheCode) {
   EXPECT_TRUE(codes.Redeem(kSubject, second).ok());
 }
 
+TEST_F(CitizenCodesTest, AtMostFiveCodesPerSubjectInFifteenMinutes) {
+  CitizenCodes codes(Options());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(codes.Issue(kSubject).ok()) << i;
+    now_ += absl::Minutes(1);
+  }
+  absl::StatusOr<std::string> refused = codes.Issue(kSubject);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(codes.Issue("110101199003071241").ok());  // someone else
+  now_ += absl::Minutes(11);
+  EXPECT_TRUE(codes.Issue(kSubject).ok());
+}
+
 TEST_F(CitizenCodesTest, TooManyPendingCodesAreRefused) {
   CitizenCodes::Options options = Options();
   options.max_codes = 2;

@@ -47,9 +47,10 @@ class Gateway {
   std::unique_ptr<CitizenCodes> codes_;
   std::unique_ptr<ExchangeClients> clients_;
   StreamRegistry streams_;
-  std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> server_;
+  // Destroyed first: its last tasks may still answer through the server.
+  std::unique_ptr<WorkerPool> workers_;
   bool shut_down_ = false;
 };
 
