@@ -36,7 +36,7 @@ void Api::Handle(HttpRequest request, std::shared_ptr<Responder> responder) {
 
   if (req.path == "/healthz") {
     call->responder->SetLogFields("/healthz", "", "");
-    if (req.method != "GET" && req.method != "HEAD") {
+    if (req.method != "GET") {
       HttpResponse wrong = ErrorResponse(
           absl::UnimplementedError("method not allowed here (allowed: GET)"),
           405);
