@@ -45,7 +45,8 @@ class WatchStream final : public grpc::ClientReadReactor<v1::CaseEvent> {
       : api_(std::move(context)),
         call_(std::move(call)),
         request_(std::move(request)),
-        grpc_context_(std::make_shared<grpc::ClientContext>()) {}
+        grpc_context_(std::make_shared<grpc::ClientContext>()),
+        last_sent_(request_.after_sequence()) {}
 
   // Starts the SSE response and the watch. The stream slot is held.
   void Start() {
@@ -73,7 +74,12 @@ class WatchStream final : public grpc::ClientReadReactor<v1::CaseEvent> {
 
   void OnReadDone(bool ok) override {
     if (!ok) return;  // OnDone follows.
-    call_->responder->StreamWrite(EventBlock(event_));
+    // Never an event the client already has (the exchange may deliver a
+    // live event at or before after_sequence).
+    if (event_.sequence() > last_sent_) {
+      last_sent_ = event_.sequence();
+      call_->responder->StreamWrite(EventBlock(event_));
+    }
     StartRead(&event_);
   }
 
@@ -99,6 +105,8 @@ class WatchStream final : public grpc::ClientReadReactor<v1::CaseEvent> {
   v1::WatchCaseRequest request_;
   std::shared_ptr<grpc::ClientContext> grpc_context_;
   v1::CaseEvent event_;
+  // Sequence of the last event written (reads are sequential: no lock).
+  uint64_t last_sent_;
   uint64_t registry_id_ = 0;
 };
 
