@@ -95,7 +95,9 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::CaseEvent> {
 
   void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || writing_) return;
-    if (!queue_.empty() && !ended_) {
+    // `ended_` means no event will be added: the queue (a finished case's
+    // replay) is still written out before the stream finishes.
+    if (!queue_.empty()) {
       current_ = std::move(queue_.front());
       queue_.pop_front();
       writing_ = true;
@@ -120,6 +122,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::CaseEvent> {
   v1::CaseEvent current_ ABSL_GUARDED_BY(mu_);
   uint64_t watch_id_ ABSL_GUARDED_BY(mu_) = 0;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  // No more events will come (finished case, or FINISHED written).
   bool ended_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool begun_ ABSL_GUARDED_BY(mu_) = false;

@@ -268,6 +268,11 @@ TEST_F(GatewayIntegrationTest, ClerkSubmitsATransferAndCitizenAndAuditorSeeIt) {
   EXPECT_TRUE(absl::EndsWith(events.body, "event: end\ndata: {}\n\n"))
       << events.body.substr(events.body.size() > 300 ? events.body.size() - 300
                                                      : 0);
+  // Watching the finished case again replays every event, then the end.
+  HttpResult replay =
+      clerk->Get(absl::StrCat("/api/v1/cases/", case_id, "/events"));
+  ASSERT_EQ(replay.status, 200);
+  EXPECT_EQ(replay.body, events.body);
   // Resuming after the last event gives just the end.
   HttpResult resumed =
       clerk->Request("GET", absl::StrCat("/api/v1/cases/", case_id, "/events"),
