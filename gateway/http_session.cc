@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/error_mapping.h"
+#include "gateway/session_responder.h"
 
 namespace datarun::gateway {
 
@@ -61,100 +62,6 @@ void ApplyHeaders(http::response<Body>& res, const HttpResponse& response,
 }
 
 }  // namespace
-
-// The Responder handed to the dispatcher for one request: forwards every
-// call to the session's strand, tagged with the request number.
-class HttpSession::StreamResponder : public Responder {
- public:
-  StreamResponder(std::shared_ptr<HttpSession> session, uint64_t number)
-      : session_(std::move(session)), number_(number) {}
-
-  // A handler that forgot to answer still gets the connection answered.
-  ~StreamResponder() override {
-    if (!answered_.exchange(true)) {
-      Post([number = number_](HttpSession* s) {
-        s->Reply(number, ErrorResponse(absl::InternalError(
-                             "the gateway did not answer this request")));
-      });
-    } else if (streaming_ && !ended_.exchange(true)) {
-      Post([number = number_](HttpSession* s) {
-        Chunk last;
-        last.last = true;
-        s->QueueChunk(number, std::move(last));
-      });
-    }
-  }
-
-  void Send(HttpResponse response) override {
-    if (answered_.exchange(true)) return;
-    Post([number = number_,
-          response = std::move(response)](HttpSession* s) mutable {
-      s->Reply(number, std::move(response));
-    });
-  }
-
-  void StartStream(HttpResponse head, std::string keepalive_text) override {
-    if (answered_.exchange(true)) return;
-    streaming_ = true;
-    Post([number = number_, head = std::move(head),
-          keepalive_text = std::move(keepalive_text)](HttpSession* s) mutable {
-      s->BeginStream(number, std::move(head), std::move(keepalive_text));
-    });
-  }
-
-  void StreamWrite(std::string data, std::function<void()> written) override {
-    if (!streaming_ || ended_) {
-      if (written) written();
-      return;
-    }
-    Post([number = number_, data = std::move(data),
-          written = std::move(written)](HttpSession* s) mutable {
-      Chunk chunk;
-      chunk.data = std::move(data);
-      chunk.written = std::move(written);
-      s->QueueChunk(number, std::move(chunk));
-    });
-  }
-
-  void EndStream() override {
-    if (!streaming_ || ended_.exchange(true)) return;
-    Post([number = number_](HttpSession* s) {
-      Chunk last;
-      last.last = true;
-      s->QueueChunk(number, std::move(last));
-    });
-  }
-
-  void OnClose(std::function<void()> on_close) override {
-    Post([number = number_,
-          on_close = std::move(on_close)](HttpSession* s) mutable {
-      s->AddCloseCallback(number, std::move(on_close));
-    });
-  }
-
-  void SetLogFields(std::string route, std::string role,
-                    std::string user) override {
-    Post([number = number_, route = std::move(route), role = std::move(role),
-          user = std::move(user)](HttpSession* s) mutable {
-      s->SetLogFields(number, std::move(route), std::move(role),
-                      std::move(user));
-    });
-  }
-
- private:
-  template <typename F>
-  void Post(F f) {
-    net::post(
-        session_->stream_.get_executor(),
-        [session = session_, f = std::move(f)]() mutable { f(session.get()); });
-  }
-
-  const std::shared_ptr<HttpSession> session_;
-  const uint64_t number_;
-  std::atomic<bool> answered_{false};
-  std::atomic<bool> streaming_{false};
-  std::atomic<bool> ended_{false};
-};
 
 HttpSession::HttpSession(net::ip::tcp::socket socket, net::ssl::context& ssl,
                          const Options& options, Dispatcher dispatcher,
@@ -271,7 +178,7 @@ void HttpSession::Dispatch() {
   record_.route = "(unmatched)";
   record_.remote = remote_;
   dispatcher_(std::move(request),
-              std::make_shared<StreamResponder>(shared_from_this(), number_));
+              std::make_shared<SessionResponder>(shared_from_this(), number_));
 }
 
 void HttpSession::ReplyAndClose(int status, const std::string& message) {

@@ -64,8 +64,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void Abort();
 
  private:
-  class StreamResponder;
-  friend class StreamResponder;
+  friend class SessionResponder;
 
   struct Chunk {
     std::string data;
@@ -74,6 +73,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   };
 
   using Stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+  // The strand every member is used on.
+  Stream::executor_type executor() { return stream_.get_executor(); }
 
   void OnHandshake(boost::beast::error_code ec);
   void ReadRequest();
