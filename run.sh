@@ -28,6 +28,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libssl-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libboost-dev
 )
 # Browser tests of the web UI (tests/browser): Debian's chromium, and a CJK
 # font so that the Chinese pages render in its screenshots.

@@ -400,6 +400,53 @@ absl::StatusOr<std::vector<ListedCertificate>> List(absl::string_view dir) {
   return out;
 }
 
+namespace {
+
+// Returns "" when <base>.pem/.key are a usable web server certificate.
+std::string WebProblem(absl::string_view dir, absl::string_view base,
+                       const KeyAndCert& ca) {
+  auto cert = ReadFile(Join(dir, absl::StrCat(base, ".pem")));
+  if (!cert.ok()) return Problem(cert.status());
+  auto key = ReadFile(Join(dir, absl::StrCat(base, ".key")));
+  if (!key.ok()) return absl::StrCat(base, ".key ", Problem(key.status()));
+  absl::Status match = CheckKeyMatchesCertificate(*key, *cert);
+  if (!match.ok()) return std::string(match.message());
+  absl::Status verify = VerifyCertificate(*cert, ca.cert_pem, true);
+  if (!verify.ok()) {
+    return absl::StrCat("does not verify against ca.pem: ", verify.message());
+  }
+  auto info = InspectCertificate(*cert);
+  if (!info.ok()) return std::string(info.status().message());
+  if (info->not_after - absl::Now() < absl::Hours(24 * 30)) {
+    return "expires within 30 days";
+  }
+  if (std::find(info->dns_names.begin(), info->dns_names.end(), "localhost") ==
+          info->dns_names.end() ||
+      std::find(info->ip_addresses.begin(), info->ip_addresses.end(),
+                "127.0.0.1") == info->ip_addresses.end()) {
+    return "does not name localhost and 127.0.0.1";
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> EnsureWebServerCertificate(absl::string_view dir,
+                                                       absl::string_view base) {
+  ASSIGN_OR_RETURN(KeyAndCert ca, LoadCa(dir));
+  std::string problem = WebProblem(dir, base, ca);
+  if (problem.empty()) return absl::StrCat("kept ", base, ".pem");
+  const absl::Time now = absl::Now();
+  CertificateSpec spec;
+  spec.common_name = "localhost";
+  spec.dns_names = {"localhost"};
+  spec.ip_addresses = {"127.0.0.1"};
+  spec.not_before = now - kSkew;
+  spec.not_after = now + kLeafLifetime;
+  RETURN_IF_ERROR(IssueInto(dir, base, ca, spec).status());
+  return absl::StrCat("created ", base, ".pem (", problem, ")");
+}
+
 }  // namespace dev_pki
 }  // namespace security
 }  // namespace datarun

@@ -9,6 +9,9 @@
 //   revoked.txt                 revoked serials (canonical hex), one a line;
 //                               '#' starts a comment. The source of crl.pem.
 //   crl.pem                     X.509 v2 CRL of the dev CA
+//   gateway-web.pem .key        the gateway's HTTPS certificate for
+//                               browsers: DNS localhost, IP 127.0.0.1, no
+//                               SPIFFE id (EnsureWebServerCertificate)
 // Leaf certificates are valid for 1 year, back-dated 1 hour for clock skew.
 //
 // Nothing here is for production: the CA key sits next to the certificates.
@@ -118,6 +121,16 @@ absl::StatusOr<KeyAndCert> LoadCa(absl::string_view dir);
 CertificateSpec DepartmentCertificateSpec(absl::string_view trust_domain,
                                           absl::string_view department,
                                           absl::Time now);
+
+// Makes sure <dir>/<base>.pem/.key hold a browser-facing TLS server
+// certificate from the dev CA: common name "localhost", DNS SAN localhost,
+// IP SAN 127.0.0.1, no SPIFFE id, valid for 1 year. Keeps a usable one (key
+// matches, verifies against ca.pem, names localhost and 127.0.0.1, at
+// least 30 days left); issues a new one otherwise. Returns a report line
+// ("kept gateway-web.pem" or "created gateway-web.pem (<why>)").
+// FAILED_PRECONDITION when `dir` has no CA (run Init first).
+absl::StatusOr<std::string> EnsureWebServerCertificate(
+    absl::string_view dir, absl::string_view base = "gateway-web");
 
 // Writes <dir>/<base>.key (mode 0600) then <dir>/<base>.pem.
 absl::Status WriteKeyAndCert(absl::string_view dir, absl::string_view base,

@@ -239,6 +239,45 @@ TEST_F(DevPkiTest, InitRewritesCrlThatDoesNotMatchRevokedTxt) {
               HasSubstr(Path("revoked.txt") + ":1: serial 'zz'"));
 }
 
+TEST_F(DevPkiTest, WebServerCertificateNamesLocalhostAndIsKept) {
+  ASSERT_TRUE(Init(dir_, kTd, {"tax"}).ok());
+  auto created = EnsureWebServerCertificate(dir_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_THAT(*created, HasSubstr("created gateway-web.pem (missing)"));
+  EXPECT_EQ(Mode("gateway-web.key"), 0600);
+  auto info = InspectCertificate(Read("gateway-web.pem"));
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_THAT(info->dns_names, ElementsAre("localhost"));
+  EXPECT_THAT(info->ip_addresses, ElementsAre("127.0.0.1"));
+  EXPECT_THAT(info->uris, IsEmpty());
+  EXPECT_FALSE(info->is_ca);
+  EXPECT_TRUE(
+      VerifyCertificate(Read("gateway-web.pem"), Read("ca.pem"), true).ok());
+  EXPECT_TRUE(CheckKeyMatchesCertificate(Read("gateway-web.key"),
+                                         Read("gateway-web.pem"))
+                  .ok());
+  const std::string serial = Serial("gateway-web.pem");
+
+  auto kept = EnsureWebServerCertificate(dir_);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(*kept, "kept gateway-web.pem");
+  EXPECT_EQ(Serial("gateway-web.pem"), serial);
+
+  // A key that does not belong to the certificate is replaced.
+  ASSERT_TRUE(
+      WriteFileAtomically(Path("gateway-web.key"), Read("dept-tax.key"), 0600)
+          .ok());
+  auto repaired = EnsureWebServerCertificate(dir_);
+  ASSERT_TRUE(repaired.ok()) << repaired.status();
+  EXPECT_THAT(*repaired, HasSubstr("created gateway-web.pem"));
+  EXPECT_NE(Serial("gateway-web.pem"), serial);
+}
+
+TEST_F(DevPkiTest, WebServerCertificateNeedsTheCa) {
+  auto result = EnsureWebServerCertificate(dir_);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(DevPkiTest, TestIdentities) {
   ASSERT_TRUE(Init(dir_, kTd, {"tax"}).ok());
   std::string ca = Read("ca.pem");

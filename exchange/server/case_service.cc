@@ -122,6 +122,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::CaseEvent> {
   v1::CaseEvent current_ ABSL_GUARDED_BY(mu_);
   uint64_t watch_id_ ABSL_GUARDED_BY(mu_) = 0;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  // No more events will come (finished case, or FINISHED written).
   bool ended_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool begun_ ABSL_GUARDED_BY(mu_) = false;
@@ -239,6 +240,28 @@ grpc::ServerWriteReactor<v1::CaseEvent>* CaseService::Watch(
                               })
                             : caller.status();
   if (!queued.ok()) reactor->Fail(queued);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* CaseService::ListCaseTypes(
+    grpc::CallbackServerContext* context,
+    const v1::ListCaseTypesRequest* /*request*/,
+    v1::ListCaseTypesResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<std::string> caller =
+      options_.authenticator->CallingDepartment(context->auth_context(),
+                                                "Case");
+  absl::Status status = caller.status();
+  if (status.ok() && options_.case_types != nullptr) {
+    *response->mutable_case_types() = options_.case_types->proto().case_types();
+  }
+  LogLine line("case_request",
+               status.ok() ? LogLevel::kInfo : LogLevel::kWarning);
+  line.Str("method", "ListCaseTypes")
+      .Str("consumer", caller.ok() ? *caller : "")
+      .Int("case_types", response->case_types_size())
+      .Status(status);
+  reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 

@@ -11,6 +11,7 @@
 
 #include "datarun/v1/case.grpc.pb.h"
 #include "exchange/cases/case_engine.h"
+#include "exchange/cases/case_type_set.h"
 #include "exchange/security/authenticator.h"
 #include "exchange/server/read_pool.h"
 
@@ -21,6 +22,8 @@ class CaseService final : public v1::Case::CallbackService {
   struct Options {
     // Not owned; must outlive the service.
     cases::CaseEngine* engine = nullptr;
+    // The loaded case types, for ListCaseTypes.
+    const cases::CaseTypeSet* case_types = nullptr;
     const security::Authenticator* authenticator = nullptr;
     int threads = 2;
     int max_queued = 1024;
@@ -48,6 +51,12 @@ class CaseService final : public v1::Case::CallbackService {
   grpc::ServerWriteReactor<v1::CaseEvent>* Watch(
       grpc::CallbackServerContext* context,
       const v1::WatchCaseRequest* request) override;
+  // Answers inline (the case types are immutable): every loaded case type.
+  // UNAUTHENTICATED for a caller without a member certificate.
+  grpc::ServerUnaryReactor* ListCaseTypes(
+      grpc::CallbackServerContext* context,
+      const v1::ListCaseTypesRequest* request,
+      v1::ListCaseTypesResponse* response) override;
 
  private:
   const Options options_;

@@ -131,6 +131,7 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
 
   ExchangeService::Options service_options;
   service_options.catalog = server->catalog_.get();
+  service_options.policy = &server->policy_->proto();
   service_options.processor = server->processor_.get();
   service_options.authenticator = server->authenticator_.get();
   service_options.default_deadline =
@@ -201,6 +202,7 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
                    cases::CaseEngine::Start(engine_options));
   CaseService::Options case_service_options;
   case_service_options.engine = server->case_engine_.get();
+  case_service_options.case_types = server->case_types_.get();
   case_service_options.authenticator = server->authenticator_.get();
   server->case_service_ = std::make_unique<CaseService>(case_service_options);
 

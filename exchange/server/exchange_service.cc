@@ -109,6 +109,13 @@ grpc::ServerUnaryReactor* ExchangeService::DescribeDataset(
         options_.catalog->FindDataset(request->dataset());
     if (dataset.ok()) {
       *response->mutable_dataset() = **dataset;
+      if (options_.policy != nullptr) {
+        for (const v1::Grant& grant : options_.policy->grants()) {
+          if (grant.dataset() == request->dataset()) {
+            *response->add_grants() = grant;
+          }
+        }
+      }
     } else {
       status = dataset.status();
     }

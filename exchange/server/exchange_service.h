@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "datarun/v1/exchange.grpc.pb.h"
+#include "datarun/v1/policy.pb.h"
 #include "exchange/catalog/catalog.h"
 #include "exchange/query/query_processor.h"
 #include "exchange/security/authenticator.h"
@@ -20,6 +21,9 @@ class ExchangeService final : public v1::Exchange::CallbackService {
   struct Options {
     // Not owned; must outlive the service.
     const catalog::Catalog* catalog = nullptr;
+    // The loaded policy, for the grants DescribeDataset lists. May be null
+    // (then no grants are listed).
+    const v1::Policy* policy = nullptr;
     query::QueryProcessor* processor = nullptr;
     const security::Authenticator* authenticator = nullptr;
     // Deadline used when the caller sets none, and the largest honoured.

@@ -14,6 +14,7 @@
 #include "common/file_util.h"
 #include "common/status_macros.h"
 #include "exchange/security/dev_pki.h"
+#include "tools/local_stack/gateway_setup.h"
 
 namespace datarun::local {
 namespace {
@@ -50,6 +51,7 @@ absl::StatusOr<std::unique_ptr<LocalStack>> LocalStack::Start(Options options) {
   }
   RETURN_IF_ERROR(stack->WriteExchangeConfig());
   RETURN_IF_ERROR(stack->StartExchange(0));
+  if (stack->options_.start_gateway) RETURN_IF_ERROR(stack->StartGateway());
   RETURN_IF_ERROR(stack->WriteStackEnv());
   return stack;
 }
@@ -71,6 +73,15 @@ std::string LocalStack::exchange_config_path() const {
   return Path("config/exchange.textproto");
 }
 
+std::string LocalStack::gateway_url() const {
+  auto it = ports_.find("gateway");
+  if (it == ports_.end()) return "";
+  return absl::StrCat("https://127.0.0.1:", it->second);
+}
+std::string LocalStack::dev_accounts_path() const {
+  return Path("gateway/dev_accounts.txt");
+}
+
 int LocalStack::adapter_port(const std::string& department) const {
   auto it = ports_.find("adapter-" + department);
   return it == ports_.end() ? 0 : it->second;
@@ -80,8 +91,11 @@ absl::Status LocalStack::PreparePki() {
   std::vector<std::string> members = options_.adapter_departments;
   members.insert(members.end(), options_.consumer_departments.begin(),
                  options_.consumer_departments.end());
-  return security::dev_pki::Init(pki_dir(), options_.trust_domain, members)
-      .status();
+  RETURN_IF_ERROR(
+      security::dev_pki::Init(pki_dir(), options_.trust_domain, members)
+          .status());
+  if (!options_.start_gateway) return absl::OkStatus();
+  return security::dev_pki::EnsureWebServerCertificate(pki_dir()).status();
 }
 
 absl::Status LocalStack::PrepareData() {
@@ -243,6 +257,22 @@ absl::Status LocalStack::StartExchange(int port) {
       .status();
 }
 
+absl::Status LocalStack::StartGateway() {
+  GatewaySetup setup;
+  setup.config_path = Path("config/gateway.textproto");
+  setup.accounts_path = dev_accounts_path();
+  setup.pki_dir = pki_dir();
+  setup.trust_domain = options_.trust_domain;
+  setup.exchange_address = exchange_address();
+  setup.web_root = options_.web_root;
+  RETURN_IF_ERROR(WriteGatewayFiles(setup).status());
+  return Launch("gateway",
+                {options_.bin_dir + "/datarun-gateway",
+                 "--config=" + setup.config_path},
+                0)
+      .status();
+}
+
 absl::Status LocalStack::RestartExchange(int signal) {
   auto it = processes_.find("exchange");
   if (it == processes_.end()) {
@@ -258,10 +288,17 @@ absl::Status LocalStack::WriteStackEnv() const {
       Path("stack.env"),
       absl::StrCat("EXCHANGE=", exchange_address(), "\nPKI_DIR=", pki_dir(),
                    "\nDATA_DIR=", data_dir(), "\nAUDIT_DIR=", audit_dir(),
-                   "\nTRUST_DOMAIN=", options_.trust_domain, "\n"));
+                   "\nTRUST_DOMAIN=", options_.trust_domain, "\n",
+                   gateway_url().empty()
+                       ? ""
+                       : absl::StrCat("GATEWAY_URL=", gateway_url(),
+                                      "\nGATEWAY_ACCOUNTS=",
+                                      dev_accounts_path(), "\n")));
 }
 
 void LocalStack::Stop() {
+  auto gateway = processes_.find("gateway");
+  if (gateway != processes_.end()) gateway->second->Stop();
   auto exchange = processes_.find("exchange");
   if (exchange != processes_.end()) exchange->second->Stop();
   for (auto& [name, process] : processes_) process->Stop();

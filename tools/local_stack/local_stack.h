@@ -10,7 +10,9 @@
 //   audit/     the exchange's audit log (RocksDB) and audit.key
 //   logs/      one log file per process
 //   run/       <process>.pid and <process>.port
-//   stack.env  EXCHANGE=host:port, PKI_DIR=..., DATA_DIR=... (for scripts)
+//   gateway/   dev_accounts.txt: the gateway's dev passwords (mode 0600)
+//   stack.env  EXCHANGE=host:port, PKI_DIR=..., DATA_DIR=... (for scripts),
+//              GATEWAY_URL=https://127.0.0.1:<port> when the gateway runs
 #ifndef DATARUN_TOOLS_LOCAL_STACK_LOCAL_STACK_H_
 #define DATARUN_TOOLS_LOCAL_STACK_LOCAL_STACK_H_
 
@@ -54,6 +56,12 @@ class LocalStack {
     std::map<std::string, std::string> adapter_binaries;
     // Text appended to the generated exchange config (e.g. "limits {...}").
     std::string exchange_config_extra;
+    // Start datarun-gateway (HTTPS + web UI) after the exchange, with fresh
+    // dev accounts (gateway/dev_accounts.txt). Needs "servicehall" and
+    // "audit" among the consumer departments.
+    bool start_gateway = false;
+    // The web UI's files served by the gateway; empty for none.
+    std::string web_root;
     // How long to wait for a process to start serving.
     absl::Duration start_timeout = absl::Seconds(60);
   };
@@ -72,6 +80,10 @@ class LocalStack {
   std::string data_dir() const;
   std::string audit_dir() const;
   std::string exchange_config_path() const;
+  // "https://127.0.0.1:<port>" of the gateway; "" when it is not running.
+  std::string gateway_url() const;
+  // <state>/gateway/dev_accounts.txt.
+  std::string dev_accounts_path() const;
   const Options& options() const { return options_; }
   // Port of a department's adapter; 0 if unknown.
   int adapter_port(const std::string& department) const;
@@ -100,6 +112,8 @@ class LocalStack {
   absl::StatusOr<int> Launch(const std::string& name,
                              std::vector<std::string> argv, int port);
   absl::Status StartExchange(int port);
+  // Writes the gateway's config and dev accounts, then starts it.
+  absl::Status StartGateway();
   absl::Status WriteStackEnv() const;
   std::string Path(const std::string& relative) const;
 

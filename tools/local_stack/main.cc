@@ -1,9 +1,9 @@
 // datarun-local: runs the local stack (./run.sh up / demo).
 //
 //   datarun-local --state=.state [--households=10000] [--adapter_delay_ms=0]
-//       [--adapter_review_delay_ms=0]
+//       [--adapter_review_delay_ms=0] [--gateway=true] [--web_root=<dir>]
 //
-// Starts the four reference adapters and the exchange, writes
+// Starts the four reference adapters, the exchange and the gateway, writes
 // <state>/stack.env, prints how to reach them, and runs until SIGTERM/SIGINT.
 #include <unistd.h>
 
@@ -28,6 +28,10 @@ ABSL_FLAG(int, households, 10000, "Households of synthetic data.");
 ABSL_FLAG(int, adapter_delay_ms, 0, "Simulated processing delay of adapters.");
 ABSL_FLAG(int, adapter_review_delay_ms, 0,
           "Simulated review time of adapters' case steps.");
+ABSL_FLAG(bool, gateway, true,
+          "Start datarun-gateway (HTTPS API and web UI) after the exchange.");
+ABSL_FLAG(std::string, web_root, DATARUN_DEFAULT_WEB_ROOT,
+          "Directory of the web UI's files served by the gateway.");
 
 namespace {
 
@@ -65,6 +69,10 @@ int main(int argc, char** argv) {
   options.households = absl::GetFlag(FLAGS_households);
   options.adapter_delay_ms = absl::GetFlag(FLAGS_adapter_delay_ms);
   options.adapter_review_delay_ms = absl::GetFlag(FLAGS_adapter_review_delay_ms);
+  options.start_gateway = absl::GetFlag(FLAGS_gateway);
+  if (!absl::GetFlag(FLAGS_web_root).empty()) {
+    options.web_root = Absolute(absl::GetFlag(FLAGS_web_root));
+  }
   std::fprintf(stderr,
                "datarun-local: preparing %s (PKI, %d households of data)...\n",
                options.state_dir.c_str(), options.households);
@@ -81,6 +89,12 @@ int main(int argc, char** argv) {
   for (const std::string& department : options.adapter_departments) {
     std::printf("  adapter    %-9s 127.0.0.1:%d\n", department.c_str(),
                 (*stack)->adapter_port(department));
+  }
+  if (!(*stack)->gateway_url().empty()) {
+    std::printf("  gateway    %s/  (web UI and HTTP API; dev CA %s/ca.pem)\n",
+                (*stack)->gateway_url().c_str(), (*stack)->pki_dir().c_str());
+    std::printf("  accounts   %s  (dev passwords, new at every start)\n",
+                (*stack)->dev_accounts_path().c_str());
   }
   std::printf("  pki        %s\n  logs       %s/logs\n",
               (*stack)->pki_dir().c_str(), options.state_dir.c_str());
