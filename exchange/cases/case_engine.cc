@@ -596,7 +596,12 @@ absl::StatusOr<CaseEngine::WatchStart> CaseEngine::Watch(
     for (const v1::CaseEvent& event : past) sink(event);
     if (IsOpenState(c->record.state())) {
       start.id = next_watch_.fetch_add(1);
-      c->watchers[start.id] = std::move(sink);
+      // A caller may name a sequence beyond the last event; it gets only
+      // the events after it.
+      c->watchers[start.id] =
+          [after, sink = std::move(sink)](const v1::CaseEvent& event) {
+            if (event.sequence() > after) sink(event);
+          };
     }
     return start;
   }

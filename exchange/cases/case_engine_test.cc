@@ -451,6 +451,15 @@ TEST_F(CaseEngineTest, WatchDeliversPastAndLiveEventsUntilFinished) {
         seen.push_back(e);
       });
   ASSERT_TRUE(start.ok());
+  // A watcher that claims to have seen more than exists gets nothing older.
+  int beyond = 0;
+  ASSERT_TRUE(engine_
+                  ->Watch("servicehall", id, 100,
+                          [&](const v1::CaseEvent&) {
+                            absl::MutexLock lock(&mu);
+                            ++beyond;
+                          })
+                  .ok());
   ASSERT_TRUE(reviews_.WaitPending(1));
   v1::CancelCaseRequest cancel;
   cancel.set_case_id(id);
@@ -463,6 +472,7 @@ TEST_F(CaseEngineTest, WatchDeliversPastAndLiveEventsUntilFinished) {
   EXPECT_EQ(seen.back().kind(), v1::CASE_EVENT_KIND_FINISHED);
   EXPECT_EQ(seen.back().case_state(), v1::CASE_STATE_CANCELLED);
   for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].sequence(), i + 1);
+  EXPECT_EQ(beyond, 0);
 }
 
 TEST(CaseMetricsTest, CriticalPathVersusSerialSum) {
