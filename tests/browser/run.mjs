@@ -354,12 +354,11 @@ async function scenarioCitizen(page, ctx) {
     await page.goto(`${ctx.url}/#/cases/${encodeURIComponent(ctx.caseId)}`);
     await page.waitForSelector('#case-result', { timeout: 10000 });
     await page.waitForSelector('.conn-ended', { timeout: 10000 });
-    // A finished case's stream replays all its events. Known exchange bug
-    // (Case.Watch of a finished case sends only the first event): warn
-    // rather than fail until it is fixed.
+    // A finished case's stream replays all its events (listed newest first),
+    // SUBMITTED to FINISHED.
     const kinds = await page.$$eval('ol.events li', (els) => els.map((e) => e.dataset.kind));
-    if (!kinds.includes('CASE_EVENT_KIND_FINISHED')) {
-      log(`WARNING: the finished case's event stream replayed only ${kinds.length} event(s): ${kinds.join(', ')}`);
+    if (!kinds.includes('CASE_EVENT_KIND_SUBMITTED') || !kinds.includes('CASE_EVENT_KIND_FINISHED')) {
+      throw new Error(`the finished case's event stream replayed ${kinds.length} event(s): ${kinds.join(', ')}`);
     }
     await shot(page, 'citizen-own-case');
   }
