@@ -15,8 +15,6 @@ namespace housing {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::ExpectMissingAndForeignStoresRefused;
-using datagen::testing::StoreRows;
 
 class HousingServiceTest
     : public datagen::testing::DepartmentServiceTest<HousingService> {
@@ -135,8 +133,7 @@ TEST_F(HousingServiceTest, CompanyAsBuyer) {
 TEST_F(HousingServiceTest, ListLocalIdsExportsEveryFamilyMember) {
   std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
   std::set<std::pair<std::string, std::string>> expected;
-  for (const auto& row :
-       StoreRows(StorePath(), "SELECT ZJHM, JTBH FROM FW_TJ_CY")) {
+  for (const auto& row : SharedStoreRows("SELECT ZJHM, JTBH FROM FW_TJ_CY")) {
     expected.emplace(row[0], row[1]);
   }
   std::set<std::pair<std::string, std::string>> listed;
@@ -179,8 +176,8 @@ TEST_F(HousingServiceTest, EmptyStoreListsNothing) {
 }
 
 TEST(HousingServiceOpenTest, MissingAndForeignStoresAreRefused) {
-  ExpectMissingAndForeignStoresRefused<HousingService>("housing.db", "land.db",
-                                                       "HT_BA");
+  datagen::testing::ExpectMissingAndForeignStoresRefused<HousingService>(
+      "housing.db", "land.db", "HT_BA");
 }
 
 }  // namespace

@@ -16,9 +16,6 @@ namespace land {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::ExpectMissingAndForeignStoresRefused;
-using datagen::testing::StoreRows;
-using datagen::testing::StoreValue;
 
 class LandServiceTest
     : public datagen::testing::DepartmentServiceTest<LandService> {
@@ -145,8 +142,7 @@ TEST_F(LandServiceTest, ReturnsOnlyRequestedFieldsAndRejectsUnknownOnes) {
 
 TEST_F(LandServiceTest, LowerCaseCheckCharacterFindsTheSameRecords) {
   // Find a right holder whose number ends in X, if the data has one.
-  const std::string with_x = StoreValue(
-      StorePath(),
+  const std::string with_x = SharedStoreValue(
       "SELECT q.ZJHM FROM BDC_QLR q JOIN BDC_QZ z ON z.QZID = q.QZID "
       "WHERE q.ZJHM LIKE '%X' AND z.QSZT = 1 LIMIT 1");
   if (with_x.empty())
@@ -178,11 +174,11 @@ TEST_F(LandServiceTest, OldTitleRecordedUnderTheLegacyNumberIsFound) {
   ASSERT_TRUE(parcels.ok());
   EXPECT_EQ(parcels->size(), 1u);
   // The store itself holds the 15-digit form only.
-  EXPECT_EQ(StoreRows(StorePath(),
-                      "SELECT count(*), (SELECT count(*) FROM BDC_QLR "
+  EXPECT_EQ(
+      SharedStoreRows("SELECT count(*), (SELECT count(*) FROM BDC_QLR "
                       "WHERE ZJHM = ?2) FROM BDC_QLR WHERE ZJHM = ?1",
                       {Demo("legacy15_form"), Demo("legacy15_person_id")}),
-            (std::vector<std::vector<std::string>>{{"1", "0"}}));
+      (std::vector<std::vector<std::string>>{{"1", "0"}}));
 }
 
 TEST_F(LandServiceTest, CompanyBuyerHoldsTheTransferredTitle) {
@@ -214,9 +210,8 @@ TEST_F(LandServiceTest, ListLocalIdsExportsHoldersOfTitlesInForce) {
   std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
   std::set<std::pair<std::string, std::string>> expected;
   for (const auto& row :
-       StoreRows(StorePath(),
-                 "SELECT q.ZJHM, z.QZH FROM BDC_QLR q JOIN BDC_QZ z "
-                 "ON z.QZID = q.QZID WHERE z.QSZT = 1")) {
+       SharedStoreRows("SELECT q.ZJHM, z.QZH FROM BDC_QLR q JOIN BDC_QZ z "
+                       "ON z.QZID = q.QZID WHERE z.QSZT = 1")) {
     expected.emplace(row[0], row[1]);
   }
   std::set<std::pair<std::string, std::string>> listed;
@@ -249,8 +244,8 @@ TEST_F(LandServiceTest, EmptyStoreListsNothing) {
 }
 
 TEST(LandServiceOpenTest, MissingAndForeignStoresAreRefused) {
-  ExpectMissingAndForeignStoresRefused<LandService>("land.db", "tax.db",
-                                                    "BDC_ZD");
+  datagen::testing::ExpectMissingAndForeignStoresRefused<LandService>(
+      "land.db", "tax.db", "BDC_ZD");
 }
 
 }  // namespace

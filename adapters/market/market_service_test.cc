@@ -18,8 +18,6 @@ namespace market {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::ExpectMissingAndForeignStoresRefused;
-using datagen::testing::StoreRows;
 
 std::string Text(const v1::Record& r, const std::string& field) {
   auto it = r.fields().find(field);
@@ -103,11 +101,10 @@ TEST_F(MarketServiceTest, CompaniesTheTaxBureauKnowsAreRegistered) {
 }
 
 TEST_F(MarketServiceTest, EveryEntityIsServedConsistently) {
-  const auto rows =
-      StoreRows(StorePath(),
-                "SELECT TYSHXYDM, DJZT, ZTLX, ZXRQ IS NOT NULL, "
-                "(SELECT count(*) FROM SC_DJJL j WHERE j.ZTSFDM = z.ZTSFDM AND "
-                "j.YWLX = '2') FROM SC_ZTDJ z");
+  const auto rows = SharedStoreRows(
+      "SELECT TYSHXYDM, DJZT, ZTLX, ZXRQ IS NOT NULL, "
+      "(SELECT count(*) FROM SC_DJJL j WHERE j.ZTSFDM = z.ZTSFDM AND "
+      "j.YWLX = '2') FROM SC_ZTDJ z");
   ASSERT_GT(rows.size(), 5u);
   int ended = 0, moved = 0;
   for (const auto& row : rows) {
@@ -181,9 +178,8 @@ TEST_F(MarketServiceTest, ListLocalIdsExportsEntitiesInExistence) {
   std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
   std::set<std::tuple<std::string, std::string, std::string>> expected;
   for (const auto& row :
-       StoreRows(StorePath(),
-                 "SELECT TYSHXYDM, ZTSFDM, ZTLX, FDDBRZJHM FROM SC_ZTDJ "
-                 "WHERE DJZT = '1'")) {
+       SharedStoreRows("SELECT TYSHXYDM, ZTSFDM, ZTLX, FDDBRZJHM FROM SC_ZTDJ "
+                       "WHERE DJZT = '1'")) {
     expected.emplace(row[0], "entity_id", row[1]);
     if (row[2] == "9600")
       expected.emplace(row[3], "sole_proprietorship", row[1]);
@@ -208,8 +204,8 @@ TEST_F(MarketServiceTest, EmptyStoreListsNothing) {
 }
 
 TEST(MarketServiceOpenTest, MissingAndForeignStoresAreRefused) {
-  ExpectMissingAndForeignStoresRefused<MarketService>("market.db", "tax.db",
-                                                      "SC_ZTDJ");
+  datagen::testing::ExpectMissingAndForeignStoresRefused<MarketService>(
+      "market.db", "tax.db", "SC_ZTDJ");
 }
 
 }  // namespace

@@ -15,8 +15,6 @@ namespace registry {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::ExpectMissingAndForeignStoresRefused;
-using datagen::testing::StoreValue;
 
 class RegistryServiceTest
     : public datagen::testing::DepartmentServiceTest<RegistryService> {
@@ -26,9 +24,9 @@ class RegistryServiceTest
   // The first column of the first row of `sql` on the shared store, with
   // `param` (when not empty) bound to its ?; "" when none.
   std::string One(const std::string& sql, const std::string& param = "") {
-    return StoreValue(StorePath(), sql,
-                      param.empty() ? std::vector<std::string>{}
-                                    : std::vector<std::string>{param});
+    return SharedStoreValue(sql, param.empty()
+                                     ? std::vector<std::string>{}
+                                     : std::vector<std::string>{param});
   }
 };
 
@@ -304,8 +302,8 @@ TEST_F(RegistryServiceTest, EmptyStoreListsNothing) {
 }
 
 TEST(RegistryServiceOpenTest, MissingAndForeignStoresAreRefused) {
-  ExpectMissingAndForeignStoresRefused<RegistryService>("registry.db", "tax.db",
-                                                        "HJ_HU");
+  datagen::testing::ExpectMissingAndForeignStoresRefused<RegistryService>(
+      "registry.db", "tax.db", "HJ_HU");
 }
 
 }  // namespace

@@ -15,9 +15,6 @@ namespace tax {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::ExpectMissingAndForeignStoresRefused;
-using datagen::testing::StoreRows;
-using datagen::testing::StoreValue;
 
 class TaxServiceTest
     : public datagen::testing::DepartmentServiceTest<TaxService> {
@@ -61,8 +58,8 @@ TEST_F(TaxServiceTest, PaidDeedTaxOfTheTransferBuyer) {
 TEST_F(TaxServiceTest, LocalIdIsUsedOnlyWhenItBelongsToTheSubject) {
   // Look up the buyer's taxpayer number in the store itself.
   const std::string nsrsbh =
-      StoreValue(StorePath(), "SELECT NSRSBH FROM DJ_NSRXX WHERE ZJHM = ?",
-                 {Demo("transfer_buyer_id")});
+      SharedStoreValue("SELECT NSRSBH FROM DJ_NSRXX WHERE ZJHM = ?",
+                       {Demo("transfer_buyer_id")});
   ASSERT_FALSE(nsrsbh.empty());
   EXPECT_NE(nsrsbh, Demo("transfer_buyer_id"));
   auto with_local =
@@ -134,8 +131,7 @@ TEST_F(TaxServiceTest, CompanyBuyerFiledDeedTaxAsAnOrganisation) {
 TEST_F(TaxServiceTest, ListLocalIdsExportsEveryTaxpayerNumberOnce) {
   std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
   std::set<std::pair<std::string, std::string>> expected;
-  for (const auto& row :
-       StoreRows(StorePath(), "SELECT ZJHM, NSRSBH FROM DJ_NSRXX")) {
+  for (const auto& row : SharedStoreRows("SELECT ZJHM, NSRSBH FROM DJ_NSRXX")) {
     expected.emplace(row[0], row[1]);
   }
   std::set<std::pair<std::string, std::string>> listed;
@@ -172,8 +168,8 @@ TEST_F(TaxServiceTest, EmptyStoreListsNothing) {
 }
 
 TEST(TaxServiceOpenTest, MissingAndForeignStoresAreRefused) {
-  ExpectMissingAndForeignStoresRefused<TaxService>("tax.db", "land.db",
-                                                   "DJ_NSRXX");
+  datagen::testing::ExpectMissingAndForeignStoresRefused<TaxService>(
+      "tax.db", "land.db", "DJ_NSRXX");
 }
 
 }  // namespace

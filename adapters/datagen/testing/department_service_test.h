@@ -56,6 +56,16 @@ class DepartmentServiceTest : public ::testing::Test {
     return SharedTestDataDir() + "/" + store_file_;
   }
 
+  // StoreRows and StoreValue (store_rows.h) on the shared data set's store.
+  std::vector<std::vector<std::string>> SharedStoreRows(
+      const std::string& sql, const std::vector<std::string>& params = {}) {
+    return ::datarun::datagen::testing::StoreRows(StorePath(), sql, params);
+  }
+  std::string SharedStoreValue(const std::string& sql,
+                               const std::vector<std::string>& params = {}) {
+    return ::datarun::datagen::testing::StoreValue(StorePath(), sql, params);
+  }
+
   // One ListLocalIds page.
   absl::StatusOr<v1::ListLocalIdsResponse> ListPage(
       const std::string& page_token, int page_size) {
