@@ -5,6 +5,7 @@
 #include <string>
 
 #include "adapters/datagen/testing/department_service_test.h"
+#include "adapters/datagen/testing/review_request.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/housing/housing_service.h"
 #include "gmock/gmock.h"
@@ -14,6 +15,7 @@ namespace datarun {
 namespace housing {
 namespace {
 
+using datagen::testing::CaseReviewRequest;
 using ::testing::HasSubstr;
 
 class HousingReviewTest
@@ -31,18 +33,9 @@ class HousingReviewTest
   // name `contract_no` (when not empty) and the unit's seizure state.
   v1::ReviewRequest Request(const std::string& seller, const std::string& buyer,
                             const std::string& contract_no, bool seized) {
-    v1::ReviewRequest r;
-    r.set_case_id("case-h");
-    r.set_case_type("property_transfer");
-    r.set_step("contract_review");
-    r.set_idempotency_key("case-h/contract_review");
-    for (const auto& [role, subject] :
-         {std::pair<std::string, std::string>{"seller", seller},
-          {"buyer", buyer}}) {
-      v1::CaseParty* party = r.add_parties();
-      party->set_role(role);
-      party->set_subject(subject);
-    }
+    v1::ReviewRequest r =
+        CaseReviewRequest("case-h", "property_transfer", "contract_review",
+                          {{"seller", seller}, {"buyer", buyer}});
     if (!contract_no.empty()) {
       v1::StepMaterial* contract = r.add_materials();
       contract->set_material("sale_contract");

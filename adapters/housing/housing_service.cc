@@ -186,11 +186,8 @@ absl::StatusOr<std::unique_ptr<HousingService>> HousingService::Open(
           store_path, kTables,
           "a housing bureau store (see adapters/housing/schema.sql)",
           connections));
-  // Case steps write through one connection; DR_CASE_STEP records what
-  // each case's steps wrote (adapters/legacy_store/case_review.h).
   ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqliteWriter> writer,
-                   legacy::SqliteWriter::Open(store_path));
-  RETURN_IF_ERROR(writer->WithConnection(legacy::EnsureCaseStepLedger));
+                   legacy::OpenCaseStepWriter(store_path));
   return std::unique_ptr<HousingService>(
       new HousingService(std::move(pool), std::move(writer)));
 }

@@ -8,7 +8,6 @@
 #include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/housing/housing_schema.h"
-#include "adapters/legacy_store/sqlite_db.h"
 #include "gtest/gtest.h"
 
 namespace datarun {
@@ -16,7 +15,6 @@ namespace housing {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::SharedTestDataDir;
 
 class HousingServiceTest
     : public datagen::testing::DepartmentServiceTest<HousingService> {
@@ -134,17 +132,10 @@ TEST_F(HousingServiceTest, CompanyAsBuyer) {
 
 TEST_F(HousingServiceTest, ListLocalIdsExportsEveryFamilyMember) {
   std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
-  auto db =
-      legacy::SqliteDb::Open(StorePath(), legacy::SqliteDb::Mode::kReadOnly);
-  ASSERT_TRUE(db.ok());
   std::set<std::pair<std::string, std::string>> expected;
-  ASSERT_TRUE((*db)
-                  ->Query("SELECT ZJHM, JTBH FROM FW_TJ_CY", {},
-                          [&](const legacy::SqliteRow& row) {
-                            expected.emplace(row.Text(0), row.Text(1));
-                            return absl::OkStatus();
-                          })
-                  .ok());
+  for (const auto& row : SharedStoreRows("SELECT ZJHM, JTBH FROM FW_TJ_CY")) {
+    expected.emplace(row[0], row[1]);
+  }
   std::set<std::pair<std::string, std::string>> listed;
   std::string buyer_family, seller_family;
   for (const v1::LocalIdAssertion& a : all) {
@@ -181,20 +172,12 @@ TEST_F(HousingServiceTest, ListLocalIdsExportsEveryFamilyMember) {
 }
 
 TEST_F(HousingServiceTest, EmptyStoreListsNothing) {
-  std::unique_ptr<HousingService> empty = OpenEmptyStore(SchemaSql());
-  ASSERT_NE(empty, nullptr);
-  auto page = empty->ListLocalIds(v1::ListLocalIdsRequest());
-  ASSERT_TRUE(page.ok()) << page.status();
-  EXPECT_EQ(page->assertions_size(), 0);
-  EXPECT_TRUE(page->next_page_token().empty());
+  ExpectEmptyStoreListsNothing(SchemaSql());
 }
 
 TEST(HousingServiceOpenTest, MissingAndForeignStoresAreRefused) {
-  EXPECT_EQ(HousingService::Open("/nonexistent/housing.db").status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(
-      HousingService::Open(SharedTestDataDir() + "/land.db").status().code(),
-      absl::StatusCode::kFailedPrecondition);
+  datagen::testing::ExpectMissingAndForeignStoresRefused<HousingService>(
+      "housing.db", "land.db", "HT_BA");
 }
 
 }  // namespace

@@ -4,11 +4,11 @@
 #include <memory>
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "adapters/datagen/testing/department_service_test.h"
+#include "adapters/datagen/testing/review_request.h"
+#include "adapters/datagen/testing/store_rows.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/land/land_service.h"
-#include "adapters/legacy_store/sqlite_db.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -17,32 +17,15 @@ namespace datarun {
 namespace land {
 namespace {
 
+using datagen::testing::CaseReviewRequest;
 using datagen::testing::SharedTestDataDir;
+using datagen::testing::StoreValue;
 using google::protobuf::util::MessageDifferencer;
 using ::testing::HasSubstr;
 
 std::string Text(const v1::Record& r, const std::string& field) {
   auto it = r.fields().find(field);
   return it == r.fields().end() ? "<absent>" : it->second.string_value();
-}
-
-// The first column of the first row of `sql` on store `file` of the shared
-// data set, "" when none.
-std::string OneOf(const std::string& file, const std::string& sql,
-                  const std::string& param) {
-  auto db = legacy::SqliteDb::Open(SharedTestDataDir() + "/" + file,
-                                   legacy::SqliteDb::Mode::kReadOnly);
-  EXPECT_TRUE(db.ok()) << db.status();
-  std::string out;
-  if (!db.ok()) return out;
-  EXPECT_TRUE((*db)
-                  ->Query(sql, {param},
-                          [&](const legacy::SqliteRow& row) {
-                            if (out.empty()) out = std::string(row.Text(0));
-                            return absl::OkStatus();
-                          })
-                  .ok());
-  return out;
 }
 
 class LandReviewTest
@@ -59,18 +42,9 @@ class LandReviewTest
   v1::ReviewRequest Request(const std::string& case_id, const std::string& step,
                             const std::string& seller, const std::string& buyer,
                             const std::string& unit) {
-    v1::ReviewRequest r;
-    r.set_case_id(case_id);
-    r.set_case_type("property_transfer");
-    r.set_step(step);
-    r.set_idempotency_key(absl::StrCat(case_id, "/", step));
-    for (const auto& [role, subject] :
-         {std::pair<std::string, std::string>{"seller", seller},
-          {"buyer", buyer}}) {
-      v1::CaseParty* party = r.add_parties();
-      party->set_role(role);
-      party->set_subject(subject);
-    }
+    v1::ReviewRequest r =
+        CaseReviewRequest(case_id, "property_transfer", step,
+                          {{"seller", seller}, {"buyer", buyer}});
     if (!unit.empty()) {
       v1::StepMaterial* title = r.add_materials();
       title->set_material("title_certificate");
@@ -161,7 +135,8 @@ TEST_F(LandReviewTest, TransferTwiceWritesOneTitle) {
   auto& f = *tax->add_records()->mutable_fields();
   f["certificate_no"].set_string_value(Demo("transfer_payment_certificate_no"));
   f["taxpayer_name"].set_string_value(
-      OneOf("registry.db", "SELECT XM FROM HJ_RY WHERE GMSFHM = ?", buyer));
+      StoreValue(SharedTestDataDir() + "/registry.db",
+                 "SELECT XM FROM HJ_RY WHERE GMSFHM = ?", {buyer}));
   f["status"].set_string_value("已入库");
   const int64_t titles = CountInCopy("SELECT count(*) FROM BDC_QZ");
   v1::ReviewResponse first = Answer(r);

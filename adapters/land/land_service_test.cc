@@ -9,7 +9,6 @@
 #include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/land/land_schema.h"
-#include "adapters/legacy_store/sqlite_db.h"
 #include "gtest/gtest.h"
 
 namespace datarun {
@@ -17,7 +16,6 @@ namespace land {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::SharedTestDataDir;
 
 class LandServiceTest
     : public datagen::testing::DepartmentServiceTest<LandService> {
@@ -144,21 +142,9 @@ TEST_F(LandServiceTest, ReturnsOnlyRequestedFieldsAndRejectsUnknownOnes) {
 
 TEST_F(LandServiceTest, LowerCaseCheckCharacterFindsTheSameRecords) {
   // Find a right holder whose number ends in X, if the data has one.
-  auto db = legacy::SqliteDb::Open(SharedTestDataDir() + "/land.db",
-                                   legacy::SqliteDb::Mode::kReadOnly);
-  ASSERT_TRUE(db.ok());
-  std::string with_x;
-  ASSERT_TRUE(
-      (*db)
-          ->Query(
-              "SELECT q.ZJHM FROM BDC_QLR q JOIN BDC_QZ z ON z.QZID = q.QZID "
-              "WHERE q.ZJHM LIKE '%X' AND z.QSZT = 1 LIMIT 1",
-              {},
-              [&](const legacy::SqliteRow& row) {
-                with_x = std::string(row.Text(0));
-                return absl::OkStatus();
-              })
-          .ok());
+  const std::string with_x = SharedStoreValue(
+      "SELECT q.ZJHM FROM BDC_QLR q JOIN BDC_QZ z ON z.QZID = q.QZID "
+      "WHERE q.ZJHM LIKE '%X' AND z.QSZT = 1 LIMIT 1");
   if (with_x.empty())
     GTEST_SKIP() << "no identity number ending in X in the test data";
   std::string lower = with_x;
@@ -188,22 +174,11 @@ TEST_F(LandServiceTest, OldTitleRecordedUnderTheLegacyNumberIsFound) {
   ASSERT_TRUE(parcels.ok());
   EXPECT_EQ(parcels->size(), 1u);
   // The store itself holds the 15-digit form only.
-  auto db =
-      legacy::SqliteDb::Open(StorePath(), legacy::SqliteDb::Mode::kReadOnly);
-  ASSERT_TRUE(db.ok());
-  int64_t legacy_rows = -1, current_rows = -1;
-  ASSERT_TRUE((*db)
-                  ->Query("SELECT count(*), (SELECT count(*) FROM BDC_QLR "
-                          "WHERE ZJHM = ?2) FROM BDC_QLR WHERE ZJHM = ?1",
-                          {Demo("legacy15_form"), Demo("legacy15_person_id")},
-                          [&](const legacy::SqliteRow& row) {
-                            legacy_rows = row.Int(0);
-                            current_rows = row.Int(1);
-                            return absl::OkStatus();
-                          })
-                  .ok());
-  EXPECT_EQ(legacy_rows, 1);
-  EXPECT_EQ(current_rows, 0);
+  EXPECT_EQ(
+      SharedStoreRows("SELECT count(*), (SELECT count(*) FROM BDC_QLR "
+                      "WHERE ZJHM = ?2) FROM BDC_QLR WHERE ZJHM = ?1",
+                      {Demo("legacy15_form"), Demo("legacy15_person_id")}),
+      (std::vector<std::vector<std::string>>{{"1", "0"}}));
 }
 
 TEST_F(LandServiceTest, CompanyBuyerHoldsTheTransferredTitle) {
@@ -233,19 +208,12 @@ TEST_F(LandServiceTest, CompanyBuyerHoldsTheTransferredTitle) {
 
 TEST_F(LandServiceTest, ListLocalIdsExportsHoldersOfTitlesInForce) {
   std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
-  auto db =
-      legacy::SqliteDb::Open(StorePath(), legacy::SqliteDb::Mode::kReadOnly);
-  ASSERT_TRUE(db.ok());
   std::set<std::pair<std::string, std::string>> expected;
-  ASSERT_TRUE((*db)
-                  ->Query("SELECT q.ZJHM, z.QZH FROM BDC_QLR q JOIN BDC_QZ z "
-                          "ON z.QZID = q.QZID WHERE z.QSZT = 1",
-                          {},
-                          [&](const legacy::SqliteRow& row) {
-                            expected.emplace(row.Text(0), row.Text(1));
-                            return absl::OkStatus();
-                          })
-                  .ok());
+  for (const auto& row :
+       SharedStoreRows("SELECT q.ZJHM, z.QZH FROM BDC_QLR q JOIN BDC_QZ z "
+                       "ON z.QZID = q.QZID WHERE z.QSZT = 1")) {
+    expected.emplace(row[0], row[1]);
+  }
   std::set<std::pair<std::string, std::string>> listed;
   for (const v1::LocalIdAssertion& a : all) {
     EXPECT_EQ(a.kind(), "title_certificate");
@@ -272,21 +240,12 @@ TEST_F(LandServiceTest, ListLocalIdsExportsHoldersOfTitlesInForce) {
 }
 
 TEST_F(LandServiceTest, EmptyStoreListsNothing) {
-  std::unique_ptr<LandService> empty = OpenEmptyStore(SchemaSql());
-  ASSERT_NE(empty, nullptr);
-  auto page = empty->ListLocalIds(v1::ListLocalIdsRequest());
-  ASSERT_TRUE(page.ok()) << page.status();
-  EXPECT_EQ(page->assertions_size(), 0);
-  EXPECT_TRUE(page->next_page_token().empty());
+  ExpectEmptyStoreListsNothing(SchemaSql());
 }
 
 TEST(LandServiceOpenTest, MissingAndForeignStoresAreRefused) {
-  auto missing = LandService::Open("/nonexistent/land.db");
-  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
-  auto foreign = LandService::Open(SharedTestDataDir() + "/tax.db");
-  EXPECT_EQ(foreign.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(foreign.status().message().find("BDC_"), std::string::npos)
-      << foreign.status();
+  datagen::testing::ExpectMissingAndForeignStoresRefused<LandService>(
+      "land.db", "tax.db", "BDC_ZD");
 }
 
 }  // namespace

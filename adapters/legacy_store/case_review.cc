@@ -152,6 +152,14 @@ absl::Status EnsureCaseStepLedger(SqliteDb& db) {
       "  PRIMARY KEY (CASE_ID, STEP))");
 }
 
+absl::StatusOr<std::unique_ptr<SqliteWriter>> OpenCaseStepWriter(
+    absl::string_view store_path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteWriter> writer,
+                   SqliteWriter::Open(store_path));
+  RETURN_IF_ERROR(writer->WithConnection(EnsureCaseStepLedger));
+  return writer;
+}
+
 absl::StatusOr<absl::optional<std::string>> FindCaseStep(
     SqliteDb& db, absl::string_view case_id, absl::string_view step) {
   absl::optional<std::string> doc;

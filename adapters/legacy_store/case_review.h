@@ -15,6 +15,7 @@
 #define DATARUN_ADAPTERS_LEGACY_STORE_CASE_REVIEW_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
 #include "adapters/legacy_store/sqlite_db.h"
+#include "adapters/legacy_store/sqlite_writer.h"
 #include "datarun/v1/adapter.pb.h"
 #include "datarun/v1/types.pb.h"
 
@@ -73,6 +75,12 @@ absl::Status MissingField(const v1::ReviewRequest& request,
 
 // Creates DR_CASE_STEP when missing.
 absl::Status EnsureCaseStepLedger(SqliteDb& db);
+// Opens the one connection a department's case steps write through
+// (SqliteWriter::Open on `store_path`) and creates DR_CASE_STEP, the
+// record of what each case's steps wrote, when missing. Errors: those of
+// SqliteWriter::Open and EnsureCaseStepLedger.
+absl::StatusOr<std::unique_ptr<SqliteWriter>> OpenCaseStepWriter(
+    absl::string_view store_path);
 // The document number the step wrote for the case, if any.
 absl::StatusOr<absl::optional<std::string>> FindCaseStep(
     SqliteDb& db, absl::string_view case_id, absl::string_view step);

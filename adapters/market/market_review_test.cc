@@ -8,6 +8,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "adapters/datagen/testing/department_service_test.h"
+#include "adapters/datagen/testing/review_request.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/market/market_codes.h"
 #include "adapters/market/market_service.h"
@@ -21,6 +22,7 @@ namespace datarun {
 namespace market {
 namespace {
 
+using datagen::testing::CaseReviewRequest;
 using datagen::testing::CheckRecord;
 using google::protobuf::util::MessageDifferencer;
 using ::testing::HasSubstr;
@@ -54,16 +56,11 @@ class MarketReviewTest
   v1::ReviewRequest Request(const std::string& case_id, const std::string& step,
                             const std::string& role,
                             const std::string& subject) {
-    v1::ReviewRequest r;
-    r.set_case_id(case_id);
-    r.set_case_type(step == "licence" ? "business_establishment"
-                                      : "sole_proprietor_deregistration");
-    r.set_step(step);
-    r.set_idempotency_key(absl::StrCat(case_id, "/", step));
-    v1::CaseParty* party = r.add_parties();
-    party->set_role(role);
-    party->set_subject(subject);
-    return r;
+    return CaseReviewRequest(case_id,
+                             step == "licence"
+                                 ? "business_establishment"
+                                 : "sole_proprietor_deregistration",
+                             step, {{role, subject}});
   }
 
   // A business establishment as the case engine hands it to market: the

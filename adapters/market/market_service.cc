@@ -54,8 +54,7 @@ absl::StatusOr<std::unique_ptr<MarketService>> MarketService::Open(
           "a market regulation store (see adapters/market/schema.sql)",
           connections));
   ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqliteWriter> writer,
-                   legacy::SqliteWriter::Open(store_path));
-  RETURN_IF_ERROR(writer->WithConnection(legacy::EnsureCaseStepLedger));
+                   legacy::OpenCaseStepWriter(store_path));
   return std::unique_ptr<MarketService>(
       new MarketService(std::move(pool), std::move(writer)));
 }

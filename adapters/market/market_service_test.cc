@@ -7,7 +7,6 @@
 
 #include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
-#include "adapters/legacy_store/sqlite_db.h"
 #include "adapters/market/market_schema.h"
 #include "exchange/identity/credit_code.h"
 #include "exchange/identity/resident_id.h"
@@ -19,7 +18,6 @@ namespace market {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::SharedTestDataDir;
 
 std::string Text(const v1::Record& r, const std::string& field) {
   auto it = r.fields().find(field);
@@ -41,28 +39,6 @@ class MarketServiceTest
     : public datagen::testing::DepartmentServiceTest<MarketService> {
  protected:
   MarketServiceTest() : DepartmentServiceTest("market.db") {}
-
-  // Rows of `sql` on the shared store, every column as text.
-  std::vector<std::vector<std::string>> Rows(const std::string& sql) {
-    auto db =
-        legacy::SqliteDb::Open(StorePath(), legacy::SqliteDb::Mode::kReadOnly);
-    EXPECT_TRUE(db.ok()) << db.status();
-    std::vector<std::vector<std::string>> rows;
-    if (!db.ok()) return rows;
-    EXPECT_TRUE((*db)
-                    ->Query(sql, {},
-                            [&](const legacy::SqliteRow& row) {
-                              std::vector<std::string> values;
-                              for (int i = 0; i < row.column_count(); ++i) {
-                                values.emplace_back(
-                                    row.IsNull(i) ? "" : row.Text(i));
-                              }
-                              rows.push_back(std::move(values));
-                              return absl::OkStatus();
-                            })
-                    .ok());
-    return rows;
-  }
 };
 
 TEST_F(MarketServiceTest, DescribesItself) {
@@ -125,7 +101,7 @@ TEST_F(MarketServiceTest, CompaniesTheTaxBureauKnowsAreRegistered) {
 }
 
 TEST_F(MarketServiceTest, EveryEntityIsServedConsistently) {
-  const auto rows = Rows(
+  const auto rows = SharedStoreRows(
       "SELECT TYSHXYDM, DJZT, ZTLX, ZXRQ IS NOT NULL, "
       "(SELECT count(*) FROM SC_DJJL j WHERE j.ZTSFDM = z.ZTSFDM AND "
       "j.YWLX = '2') FROM SC_ZTDJ z");
@@ -202,8 +178,8 @@ TEST_F(MarketServiceTest, ListLocalIdsExportsEntitiesInExistence) {
   std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
   std::set<std::tuple<std::string, std::string, std::string>> expected;
   for (const auto& row :
-       Rows("SELECT TYSHXYDM, ZTSFDM, ZTLX, FDDBRZJHM FROM SC_ZTDJ "
-            "WHERE DJZT = '1'")) {
+       SharedStoreRows("SELECT TYSHXYDM, ZTSFDM, ZTLX, FDDBRZJHM FROM SC_ZTDJ "
+                       "WHERE DJZT = '1'")) {
     expected.emplace(row[0], "entity_id", row[1]);
     if (row[2] == "9600")
       expected.emplace(row[3], "sole_proprietorship", row[1]);
@@ -224,21 +200,12 @@ TEST_F(MarketServiceTest, ListLocalIdsExportsEntitiesInExistence) {
 }
 
 TEST_F(MarketServiceTest, EmptyStoreListsNothing) {
-  std::unique_ptr<MarketService> empty = OpenEmptyStore(SchemaSql());
-  ASSERT_NE(empty, nullptr);
-  auto page = empty->ListLocalIds(v1::ListLocalIdsRequest());
-  ASSERT_TRUE(page.ok()) << page.status();
-  EXPECT_EQ(page->assertions_size(), 0);
-  EXPECT_TRUE(page->next_page_token().empty());
+  ExpectEmptyStoreListsNothing(SchemaSql());
 }
 
 TEST(MarketServiceOpenTest, MissingAndForeignStoresAreRefused) {
-  auto missing = MarketService::Open("/nonexistent/market.db");
-  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
-  auto foreign = MarketService::Open(SharedTestDataDir() + "/tax.db");
-  EXPECT_EQ(foreign.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(foreign.status().message().find("SC_"), std::string::npos)
-      << foreign.status();
+  datagen::testing::ExpectMissingAndForeignStoresRefused<MarketService>(
+      "market.db", "tax.db", "SC_ZTDJ");
 }
 
 }  // namespace

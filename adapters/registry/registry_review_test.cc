@@ -9,6 +9,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "adapters/datagen/testing/department_service_test.h"
+#include "adapters/datagen/testing/review_request.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/legacy_store/legacy_format.h"
 #include "adapters/legacy_store/sqlite_db.h"
@@ -21,6 +22,7 @@ namespace datarun {
 namespace registry {
 namespace {
 
+using datagen::testing::CaseReviewRequest;
 using datagen::testing::CheckRecord;
 using datagen::testing::SharedTestDataDir;
 using google::protobuf::util::MessageDifferencer;
@@ -85,14 +87,9 @@ class RegistryReviewTest
   v1::ReviewRequest Relocation(const std::string& case_id,
                                const std::string& applicant,
                                const v1::StepMaterial& titles) {
-    v1::ReviewRequest r;
-    r.set_case_id(case_id);
-    r.set_case_type("household_relocation");
-    r.set_step("relocation");
-    r.set_idempotency_key(case_id + "/relocation");
-    v1::CaseParty* party = r.add_parties();
-    party->set_role("applicant");
-    party->set_subject(applicant);
+    v1::ReviewRequest r =
+        CaseReviewRequest(case_id, "household_relocation", "relocation",
+                          {{"applicant", applicant}});
     *r.add_materials() = titles;
     v1::StepMaterial* form = r.add_materials();
     form->set_material("relocation_application");

@@ -226,11 +226,8 @@ absl::StatusOr<std::unique_ptr<RegistryService>> RegistryService::Open(
           store_path, kTables,
           "a household registry store (see adapters/registry/schema.sql)",
           connections));
-  // Case steps write through one connection; DR_CASE_STEP records what
-  // each case's steps wrote (adapters/legacy_store/case_review.h).
   ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqliteWriter> writer,
-                   legacy::SqliteWriter::Open(store_path));
-  RETURN_IF_ERROR(writer->WithConnection(legacy::EnsureCaseStepLedger));
+                   legacy::OpenCaseStepWriter(store_path));
   return std::unique_ptr<RegistryService>(
       new RegistryService(std::move(pool), std::move(writer)));
 }

@@ -7,7 +7,6 @@
 #include "absl/strings/match.h"
 #include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
-#include "adapters/legacy_store/sqlite_db.h"
 #include "adapters/registry/registry_schema.h"
 #include "gtest/gtest.h"
 
@@ -16,36 +15,19 @@ namespace registry {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::SharedTestDataDir;
 
 class RegistryServiceTest
     : public datagen::testing::DepartmentServiceTest<RegistryService> {
  protected:
   RegistryServiceTest() : DepartmentServiceTest("registry.db") {}
 
-  void SetUp() override {
-    DepartmentServiceTest::SetUp();
-    auto db =
-        legacy::SqliteDb::Open(StorePath(), legacy::SqliteDb::Mode::kReadOnly);
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-  }
-
-  // First column of the first row of `sql`, "" when none.
+  // The first column of the first row of `sql` on the shared store, with
+  // `param` (when not empty) bound to its ?; "" when none.
   std::string One(const std::string& sql, const std::string& param = "") {
-    std::string out;
-    std::vector<legacy::SqlValue> params;
-    if (!param.empty()) params.emplace_back(param);
-    EXPECT_TRUE(db_->Query(sql, params,
-                           [&](const legacy::SqliteRow& row) {
-                             out = std::string(row.Text(0));
-                             return absl::OkStatus();
-                           })
-                    .ok());
-    return out;
+    return SharedStoreValue(sql, param.empty()
+                                     ? std::vector<std::string>{}
+                                     : std::vector<std::string>{param});
   }
-
-  std::unique_ptr<legacy::SqliteDb> db_;
 };
 
 TEST_F(RegistryServiceTest, DemoSellerIsMarriedToTheCoOwner) {
@@ -316,20 +298,12 @@ TEST_F(RegistryServiceTest, ListLocalIdsExportsCurrentRegistrations) {
 }
 
 TEST_F(RegistryServiceTest, EmptyStoreListsNothing) {
-  std::unique_ptr<RegistryService> empty = OpenEmptyStore(SchemaSql());
-  ASSERT_NE(empty, nullptr);
-  auto page = empty->ListLocalIds(v1::ListLocalIdsRequest());
-  ASSERT_TRUE(page.ok()) << page.status();
-  EXPECT_EQ(page->assertions_size(), 0);
-  EXPECT_TRUE(page->next_page_token().empty());
+  ExpectEmptyStoreListsNothing(SchemaSql());
 }
 
 TEST(RegistryServiceOpenTest, MissingAndForeignStoresAreRefused) {
-  EXPECT_EQ(RegistryService::Open("/nonexistent/registry.db").status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(
-      RegistryService::Open(SharedTestDataDir() + "/tax.db").status().code(),
-      absl::StatusCode::kFailedPrecondition);
+  datagen::testing::ExpectMissingAndForeignStoresRefused<RegistryService>(
+      "registry.db", "tax.db", "HJ_HU");
 }
 
 }  // namespace

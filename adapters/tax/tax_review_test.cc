@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "adapters/datagen/testing/review_request.h"
+#include "adapters/datagen/testing/store_rows.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "adapters/tax/tax_service.h"
@@ -16,6 +18,8 @@ namespace datarun {
 namespace tax {
 namespace {
 
+using datagen::testing::CaseReviewRequest;
+using datagen::testing::StoreValue;
 const std::string& Demo(const std::string& key) {
   return datagen::testing::SharedDemoSubjects().at(key);
 }
@@ -48,17 +52,9 @@ class TaxReviewTest : public ::testing::Test {
   }
 
   v1::ReviewRequest DeedTaxRequest(const std::string& case_id) {
-    v1::ReviewRequest r;
-    r.set_case_id(case_id);
-    r.set_case_type("property_transfer");
-    r.set_step("deed_tax");
-    r.set_idempotency_key(case_id + "/deed_tax");
-    v1::CaseParty* buyer = r.add_parties();
-    buyer->set_role("buyer");
-    buyer->set_subject(Demo("buyer_id"));
-    v1::CaseParty* seller = r.add_parties();
-    seller->set_role("seller");
-    seller->set_subject(Demo("seller_id"));
+    v1::ReviewRequest r = CaseReviewRequest(
+        case_id, "property_transfer", "deed_tax",
+        {{"buyer", Demo("buyer_id")}, {"seller", Demo("seller_id")}});
     v1::StepMaterial* contract = r.add_materials();
     contract->set_material("buyer_sale_contract");
     contract->set_dataset("housing.sale_contract");
@@ -77,17 +73,11 @@ class TaxReviewTest : public ::testing::Test {
   }
 
   int64_t Certificates() {
-    auto db = legacy::SqliteDb::Open(dir_ + "/tax.db",
-                                     legacy::SqliteDb::Mode::kReadOnly);
     int64_t n = -1;
-    EXPECT_TRUE((*db)
-                    ->Query("SELECT count(*) FROM WSZM", {},
-                            [&](const legacy::SqliteRow& row) {
-                              n = row.Int(0);
-                              return absl::OkStatus();
-                            })
-                    .ok());
-    return n;
+    return absl::SimpleAtoi(
+               StoreValue(dir_ + "/tax.db", "SELECT count(*) FROM WSZM"), &n)
+               ? n
+               : -1;
   }
 
   std::string dir_;
@@ -170,15 +160,8 @@ TEST_F(TaxReviewTest, MissingFieldsAndUnknownStepsAreInvalidArgument) {
 
 v1::ReviewRequest ClearanceRequest(const std::string& case_id,
                                    const std::string& proprietor) {
-  v1::ReviewRequest r;
-  r.set_case_id(case_id);
-  r.set_case_type("sole_proprietor_deregistration");
-  r.set_step("tax_clearance");
-  r.set_idempotency_key(case_id + "/tax_clearance");
-  v1::CaseParty* party = r.add_parties();
-  party->set_role("proprietor");
-  party->set_subject(proprietor);
-  return r;
+  return CaseReviewRequest(case_id, "sole_proprietor_deregistration",
+                           "tax_clearance", {{"proprietor", proprietor}});
 }
 
 TEST_F(TaxReviewTest, TaxClearanceIssuesOneCertificatePerCase) {

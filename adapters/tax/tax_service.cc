@@ -157,11 +157,8 @@ absl::StatusOr<std::unique_ptr<TaxService>> TaxService::Open(
       legacy::OpenDepartmentStore(
           store_path, kTables,
           "a tax bureau store (see adapters/tax/schema.sql)", connections));
-  // Case steps write through one connection; DR_CASE_STEP records what
-  // each case's steps wrote (adapters/legacy_store/case_review.h).
   ASSIGN_OR_RETURN(std::unique_ptr<legacy::SqliteWriter> writer,
-                   legacy::SqliteWriter::Open(store_path));
-  RETURN_IF_ERROR(writer->WithConnection(legacy::EnsureCaseStepLedger));
+                   legacy::OpenCaseStepWriter(store_path));
   return std::unique_ptr<TaxService>(
       new TaxService(std::move(pool), std::move(writer)));
 }

@@ -7,7 +7,6 @@
 
 #include "adapters/datagen/testing/department_service_test.h"
 #include "adapters/datagen/testing/test_data.h"
-#include "adapters/legacy_store/sqlite_db.h"
 #include "adapters/tax/tax_schema.h"
 #include "gtest/gtest.h"
 
@@ -16,7 +15,6 @@ namespace tax {
 namespace {
 
 using datagen::testing::CheckRecord;
-using datagen::testing::SharedTestDataDir;
 
 class TaxServiceTest
     : public datagen::testing::DepartmentServiceTest<TaxService> {
@@ -59,18 +57,9 @@ TEST_F(TaxServiceTest, PaidDeedTaxOfTheTransferBuyer) {
 
 TEST_F(TaxServiceTest, LocalIdIsUsedOnlyWhenItBelongsToTheSubject) {
   // Look up the buyer's taxpayer number in the store itself.
-  auto db = legacy::SqliteDb::Open(SharedTestDataDir() + "/tax.db",
-                                   legacy::SqliteDb::Mode::kReadOnly);
-  ASSERT_TRUE(db.ok());
-  std::string nsrsbh;
-  ASSERT_TRUE((*db)
-                  ->Query("SELECT NSRSBH FROM DJ_NSRXX WHERE ZJHM = ?",
-                          {Demo("transfer_buyer_id")},
-                          [&](const legacy::SqliteRow& row) {
-                            nsrsbh = std::string(row.Text(0));
-                            return absl::OkStatus();
-                          })
-                  .ok());
+  const std::string nsrsbh =
+      SharedStoreValue("SELECT NSRSBH FROM DJ_NSRXX WHERE ZJHM = ?",
+                       {Demo("transfer_buyer_id")});
   ASSERT_FALSE(nsrsbh.empty());
   EXPECT_NE(nsrsbh, Demo("transfer_buyer_id"));
   auto with_local =
@@ -141,17 +130,10 @@ TEST_F(TaxServiceTest, CompanyBuyerFiledDeedTaxAsAnOrganisation) {
 
 TEST_F(TaxServiceTest, ListLocalIdsExportsEveryTaxpayerNumberOnce) {
   std::vector<v1::LocalIdAssertion> all = CheckLocalIdPaging();
-  auto db =
-      legacy::SqliteDb::Open(StorePath(), legacy::SqliteDb::Mode::kReadOnly);
-  ASSERT_TRUE(db.ok());
   std::set<std::pair<std::string, std::string>> expected;
-  ASSERT_TRUE((*db)
-                  ->Query("SELECT ZJHM, NSRSBH FROM DJ_NSRXX", {},
-                          [&](const legacy::SqliteRow& row) {
-                            expected.emplace(row.Text(0), row.Text(1));
-                            return absl::OkStatus();
-                          })
-                  .ok());
+  for (const auto& row : SharedStoreRows("SELECT ZJHM, NSRSBH FROM DJ_NSRXX")) {
+    expected.emplace(row[0], row[1]);
+  }
   std::set<std::pair<std::string, std::string>> listed;
   for (const v1::LocalIdAssertion& a : all) {
     EXPECT_EQ(a.kind(), "taxpayer_number");
@@ -182,19 +164,12 @@ TEST_F(TaxServiceTest, ListLocalIdsExportsEveryTaxpayerNumberOnce) {
 }
 
 TEST_F(TaxServiceTest, EmptyStoreListsNothing) {
-  std::unique_ptr<TaxService> empty = OpenEmptyStore(SchemaSql());
-  ASSERT_NE(empty, nullptr);
-  auto page = empty->ListLocalIds(v1::ListLocalIdsRequest());
-  ASSERT_TRUE(page.ok()) << page.status();
-  EXPECT_EQ(page->assertions_size(), 0);
-  EXPECT_TRUE(page->next_page_token().empty());
+  ExpectEmptyStoreListsNothing(SchemaSql());
 }
 
 TEST(TaxServiceOpenTest, MissingAndForeignStoresAreRefused) {
-  EXPECT_EQ(TaxService::Open("/nonexistent/tax.db").status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(TaxService::Open(SharedTestDataDir() + "/land.db").status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  datagen::testing::ExpectMissingAndForeignStoresRefused<TaxService>(
+      "tax.db", "land.db", "DJ_NSRXX");
 }
 
 }  // namespace

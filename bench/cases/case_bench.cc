@@ -33,10 +33,8 @@
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
 #include "exchange/cases/case_engine.h"
+#include "exchange/cases/case_engine_testing.h"
 #include "exchange/cases/case_store.h"
-#include "exchange/cases/case_type_set.h"
-#include "exchange/catalog/catalog.h"
-#include "exchange/policy/policy_engine.h"
 #include "rocksdb/db.h"
 #include "rocksdb/transaction_log.h"
 #include "rocksdb/write_batch.h"
@@ -63,87 +61,23 @@ void RemoveDir(const std::string& dir) {
   }
 }
 
-// A valid 18-digit resident identity number from 17 digits.
-std::string ResidentId(const std::string& first17) {
-  static const int kWeights[] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
-                                 3, 7, 9,  10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
-  return first17 + "10X98765432"[sum % 11];
-}
-
 // Catalog, policy and case types of deploy/local, loaded once.
-struct Config {
-  std::unique_ptr<catalog::Catalog> catalog;
-  std::unique_ptr<policy::PolicyEngine> policy;
-  std::unique_ptr<CaseTypeSet> types;
-};
-
-const Config& LoadConfig() {
-  static const Config* config = [] {
+const testing::CaseConfig& LoadConfig() {
+  static const testing::CaseConfig* config = [] {
     const char* env = std::getenv("DATARUN_DEPLOY_DIR");
-    const std::string dir =
-        env != nullptr ? env : DATARUN_SOURCE_DIR "/deploy/local";
-    auto* c = new Config;
-    auto catalog = catalog::Catalog::LoadFile(dir + "/catalog.textproto");
-    if (!catalog.ok()) Die(catalog.status().ToString());
-    c->catalog = *std::move(catalog);
-    auto policy =
-        policy::PolicyEngine::LoadFile(dir + "/policy.textproto", *c->catalog);
-    if (!policy.ok()) Die(policy.status().ToString());
-    c->policy = *std::move(policy);
-    auto types = CaseTypeSet::LoadFile(dir + "/case_types.textproto",
-                                       *c->catalog, c->policy->proto());
-    if (!types.ok()) Die(types.status().ToString());
-    c->types = *std::move(types);
-    return c;
+    auto config = testing::LoadCaseConfig(
+        env != nullptr ? env : DATARUN_SOURCE_DIR "/deploy/local");
+    if (!config.ok()) Die(config.status().ToString());
+    return new testing::CaseConfig(*std::move(config));
   }();
   return *config;
 }
 
-v1::SubmitCaseRequest PropertyTransfer(const std::string& request_id) {
-  static const std::string kSeller = ResidentId("11010519700101001");
-  static const std::string kBuyer = ResidentId("11010519800202002");
-  v1::SubmitCaseRequest request;
-  request.set_case_type("property_transfer");
-  request.set_request_id(request_id);
-  auto* p = request.add_parties();
-  p->set_role("seller");
-  p->set_subject(kSeller);
-  p = request.add_parties();
-  p->set_role("buyer");
-  p->set_subject(kBuyer);
-  auto* u = request.add_uploaded();
-  u->set_material("seller_application");
-  u->set_reference("ESIGN-1");
-  u = request.add_uploaded();
-  u->set_material("buyer_application");
-  u->set_reference("ESIGN-2");
-  return request;
-}
-
 // An approval; deed_tax issues the tax certificate, transfer the new title.
 v1::ReviewResponse Approve(const std::string& step) {
-  v1::ReviewResponse response;
-  response.set_decision(v1::REVIEW_DECISION_APPROVE);
-  const char* issued = step == "deed_tax"   ? "deed_tax_certificate"
-                       : step == "transfer" ? "new_title"
-                                            : nullptr;
-  if (issued != nullptr) {
-    v1::StepMaterial* m = response.add_issued();
-    m->set_material(issued);
-    m->set_reference(absl::StrCat(issued, "-001"));
-  }
-  return response;
-}
-
-// Pulls answer one record at once.
-void InstantQuery(const std::string&, const v1::QueryRequest& request,
-                  absl::Time, CaseEngine::QueryDone done) {
-  v1::QueryResponse response;
-  (*response.add_records()->mutable_fields())["dataset"].set_string_value(
-      request.dataset());
-  done(response);
+  return testing::Approve(step == "deed_tax"   ? "deed_tax_certificate"
+                          : step == "transfer" ? "new_title"
+                                               : "");
 }
 
 // Reviews approve at once, on the engine thread that sent them.
@@ -231,7 +165,7 @@ class Harness {
  public:
   Harness(bool sync, CaseEngine::ReviewFn review, int threads = 2)
       : dir_(NewDir("cases")) {
-    const Config& config = LoadConfig();
+    const testing::CaseConfig& config = LoadConfig();
     auto store = CaseStore::Open({dir_ + "/cases", sync});
     if (!store.ok()) Die(store.status().ToString());
     store_ = *std::move(store);
@@ -240,7 +174,7 @@ class Harness {
     options.catalog = config.catalog.get();
     options.store = store_.get();
     options.review = std::move(review);
-    options.query = InstantQuery;
+    options.query = testing::InstantQuery;
     options.threads = threads;
     auto engine = CaseEngine::Start(options);
     if (!engine.ok()) Die(engine.status().ToString());
@@ -258,8 +192,8 @@ class Harness {
 
   // Submits one case and watches it into `finishes`; returns its id.
   std::string SubmitWatched(const std::string& request_id, Finishes& finishes) {
-    auto response =
-        engine_->Submit("servicehall", PropertyTransfer(request_id));
+    auto response = engine_->Submit(
+        "servicehall", testing::PropertyTransferRequest(request_id));
     if (!response.ok()) Die(response.status().ToString());
     const v1::CaseRecord& record = response->case_();
     auto watch = engine_->Watch("servicehall", record.case_id(),

@@ -38,6 +38,14 @@ std::string NewCaseId() {
   return absl::StrFormat("case-%016x", absl::Uniform<uint64_t>(*gen));
 }
 
+// FAILED_PRECONDITION "case '<case_id>' <finished> (<state>)", for a change
+// asked of a finished case.
+absl::Status FinishedError(absl::string_view case_id,
+                           absl::string_view finished, v1::CaseState state) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "case '", case_id, "' ", finished, " (", v1::CaseState_Name(state), ")"));
+}
+
 }  // namespace
 
 bool IsOpenState(v1::CaseState state) {
@@ -423,6 +431,32 @@ absl::Status CaseEngine::CheckRead(const std::string& caller,
       "its steps may)"));
 }
 
+absl::StatusOr<std::shared_ptr<CaseEngine::OpenCase>> CaseEngine::FindForChange(
+    const std::string& caller, absl::string_view case_id,
+    absl::string_view finished) const {
+  std::shared_ptr<OpenCase> c = Find(case_id);
+  if (c != nullptr) return c;
+  // Not in memory: finished, or unknown (the store says NOT_FOUND).
+  ASSIGN_OR_RETURN(v1::CaseRecord record, options_.store->Get(case_id));
+  RETURN_IF_ERROR(CheckRead(caller, record));
+  return FinishedError(case_id, finished, record.state());
+}
+
+absl::Status CaseEngine::CheckChangeLocked(const OpenCase& c,
+                                           const std::string& caller,
+                                           absl::string_view verb,
+                                           absl::string_view finished) const {
+  if (caller != c.record.submitted_by()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "only the submitting department '", c.record.submitted_by(), "' may ",
+        verb, " case '", c.record.case_id(), "'"));
+  }
+  if (!IsOpenState(c.record.state())) {
+    return FinishedError(c.record.case_id(), finished, c.record.state());
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::CaseRecord> CaseEngine::Get(
     const std::string& caller, absl::string_view case_id) const {
   ASSIGN_OR_RETURN(v1::CaseRecord record, Snapshot(case_id));
@@ -486,30 +520,15 @@ absl::StatusOr<v1::ListCasesResponse> CaseEngine::List(
 
 absl::StatusOr<v1::CaseRecord> CaseEngine::Supplement(
     const std::string& caller, const v1::SupplementRequest& request) {
-  std::shared_ptr<OpenCase> c = Find(request.case_id());
-  if (c == nullptr) {
-    ASSIGN_OR_RETURN(v1::CaseRecord record,
-                     options_.store->Get(request.case_id()));
-    RETURN_IF_ERROR(CheckRead(caller, record));
-    return absl::FailedPreconditionError(
-        absl::StrCat("case '", request.case_id(), "' is finished (",
-                     v1::CaseState_Name(record.state()), ")"));
-  }
+  constexpr absl::string_view kFinished = "is finished";
+  ASSIGN_OR_RETURN(std::shared_ptr<OpenCase> c,
+                   FindForChange(caller, request.case_id(), kFinished));
   const std::string& id = request.material().material();
   Txn txn;
   v1::CaseRecord out;
   {
     absl::MutexLock lock(&c->mu);
-    if (caller != c->record.submitted_by()) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "only the submitting department '", c->record.submitted_by(),
-          "' may supplement case '", request.case_id(), "'"));
-    }
-    if (!IsOpenState(c->record.state())) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("case '", request.case_id(), "' is finished (",
-                       v1::CaseState_Name(c->record.state()), ")"));
-    }
+    RETURN_IF_ERROR(CheckChangeLocked(*c, caller, "supplement", kFinished));
     if (FindMaterial(*c->type, id) == nullptr) {
       return absl::InvalidArgumentError(
           absl::StrCat("material.material: case type '", c->type->id(),
@@ -547,29 +566,14 @@ absl::StatusOr<v1::CaseRecord> CaseEngine::Supplement(
 
 absl::StatusOr<v1::CaseRecord> CaseEngine::Cancel(
     const std::string& caller, const v1::CancelCaseRequest& request) {
-  std::shared_ptr<OpenCase> c = Find(request.case_id());
-  if (c == nullptr) {
-    ASSIGN_OR_RETURN(v1::CaseRecord record,
-                     options_.store->Get(request.case_id()));
-    RETURN_IF_ERROR(CheckRead(caller, record));
-    return absl::FailedPreconditionError(
-        absl::StrCat("case '", request.case_id(), "' is already finished (",
-                     v1::CaseState_Name(record.state()), ")"));
-  }
+  constexpr absl::string_view kFinished = "is already finished";
+  ASSIGN_OR_RETURN(std::shared_ptr<OpenCase> c,
+                   FindForChange(caller, request.case_id(), kFinished));
   Txn txn;
   v1::CaseRecord out;
   {
     absl::MutexLock lock(&c->mu);
-    if (caller != c->record.submitted_by()) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "only the submitting department '", c->record.submitted_by(),
-          "' may cancel case '", request.case_id(), "'"));
-    }
-    if (!IsOpenState(c->record.state())) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("case '", request.case_id(), "' is already finished (",
-                       v1::CaseState_Name(c->record.state()), ")"));
-    }
+    RETURN_IF_ERROR(CheckChangeLocked(*c, caller, "cancel", kFinished));
     txn.change.previous_state = c->record.state();
     FinishCase(*c, txn, v1::CASE_STATE_CANCELLED,
                request.reason().empty() ? absl::StrCat("cancelled by ", caller)

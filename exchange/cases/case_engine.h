@@ -175,6 +175,22 @@ class CaseEngine {
   absl::Status CheckRead(const std::string& caller,
                          const v1::CaseRecord& record) const;
 
+  // The first half of Supplement and Cancel, changes only the submitter
+  // may make to an open case. Returns the case `case_id` held in memory
+  // (open, or finishing: check it with CheckChangeLocked). When none is, the
+  // case is unknown or finished: NOT_FOUND from the store, PERMISSION_DENIED
+  // when `caller` may not read it (CheckRead), else FAILED_PRECONDITION
+  // "case '<id>' <finished> (<state>)", `finished` being e.g. "is finished".
+  absl::StatusOr<std::shared_ptr<OpenCase>> FindForChange(
+      const std::string& caller, absl::string_view case_id,
+      absl::string_view finished) const;
+  // Under c.mu, the second half: OK when `caller` submitted the case and it
+  // is still open. PERMISSION_DENIED "only the submitting department '<d>'
+  // may <verb> case '<id>'"; FAILED_PRECONDITION as FindForChange.
+  absl::Status CheckChangeLocked(const OpenCase& c, const std::string& caller,
+                                 absl::string_view verb,
+                                 absl::string_view finished) const;
+
   // -- case_engine_run.cc (each takes the case's lock)
   void StartPulls(const std::shared_ptr<OpenCase>& c);
   void OnPullDone(const std::string& case_id, const std::string& material,

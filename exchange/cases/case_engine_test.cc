@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "exchange/cases/case_engine_testing.h"
 #include "exchange/cases/case_metrics.h"
-#include "exchange/policy/policy_engine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -20,17 +20,12 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// A valid 18-digit resident identity number from 17 digits.
-std::string ResidentId(const std::string& first17) {
-  static const int kWeights[] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
-                                 3, 7, 9,  10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
-  return first17 + "10X98765432"[sum % 11];
-}
+using testing::Approve;
+using testing::PropertyTransferRequest;
+using testing::ResidentId;
 
-const std::string kSeller = ResidentId("11010519700101001");
-const std::string kBuyer = ResidentId("11010519800202002");
+const std::string kSeller = testing::TestSeller();
+const std::string kBuyer = testing::TestBuyer();
 
 // Reviews the test answers by hand.
 class FakeReviews {
@@ -90,34 +85,15 @@ class FakeReviews {
   std::vector<v1::ReviewRequest> all_ ABSL_GUARDED_BY(mu_);
 };
 
-v1::ReviewResponse Approve(const std::string& issued = "") {
-  v1::ReviewResponse response;
-  response.set_decision(v1::REVIEW_DECISION_APPROVE);
-  if (!issued.empty()) {
-    v1::StepMaterial* m = response.add_issued();
-    m->set_material(issued);
-    m->set_reference(absl::StrCat(issued, "-001"));
-  }
-  return response;
-}
-
 class CaseEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     char dir[] = "/tmp/case_engine_test.XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     dir_ = dir;
-    auto catalog = catalog::Catalog::LoadFile("deploy/local/catalog.textproto");
-    ASSERT_TRUE(catalog.ok()) << catalog.status();
-    catalog_ = *std::move(catalog);
-    auto policy = policy::PolicyEngine::LoadFile(
-        "deploy/local/policy.textproto", *catalog_);
-    ASSERT_TRUE(policy.ok()) << policy.status();
-    policy_ = *std::move(policy);
-    auto types = CaseTypeSet::LoadFile("deploy/local/case_types.textproto",
-                                       *catalog_, policy_->proto());
-    ASSERT_TRUE(types.ok()) << types.status();
-    types_ = *std::move(types);
+    auto config = testing::LoadCaseConfig("deploy/local");
+    ASSERT_TRUE(config.ok()) << config.status();
+    config_ = *std::move(config);
     OpenEngine();
   }
 
@@ -134,41 +110,16 @@ class CaseEngineTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     CaseEngine::Options options;
-    options.case_types = types_.get();
-    options.catalog = catalog_.get();
+    options.case_types = config_.types.get();
+    options.catalog = config_.catalog.get();
     options.store = store_.get();
     options.review = reviews_.Fn();
-    options.query = [](const std::string&, const v1::QueryRequest& request,
-                       absl::Time, CaseEngine::QueryDone done) {
-      v1::QueryResponse response;
-      (*response.add_records()->mutable_fields())["dataset"].set_string_value(
-          request.dataset());
-      done(response);
-    };
+    options.query = testing::InstantQuery;
     options.retry_backoff = absl::Milliseconds(1);
     options.defer_day = defer_day_;
     auto engine = CaseEngine::Start(options);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = *std::move(engine);
-  }
-
-  v1::SubmitCaseRequest PropertyTransfer(const std::string& request_id) {
-    v1::SubmitCaseRequest request;
-    request.set_case_type("property_transfer");
-    request.set_request_id(request_id);
-    auto* p = request.add_parties();
-    p->set_role("seller");
-    p->set_subject(kSeller);
-    p = request.add_parties();
-    p->set_role("buyer");
-    p->set_subject(kBuyer);
-    auto* u = request.add_uploaded();
-    u->set_material("seller_application");
-    u->set_reference("ESIGN-1");
-    u = request.add_uploaded();
-    u->set_material("buyer_application");
-    u->set_reference("ESIGN-2");
-    return request;
   }
 
   v1::SubmitCaseRequest Relocation(const std::string& request_id) {
@@ -218,16 +169,14 @@ class CaseEngineTest : public ::testing::Test {
 
   std::string dir_;
   absl::Duration defer_day_ = absl::Hours(24);
-  std::unique_ptr<catalog::Catalog> catalog_;
-  std::unique_ptr<policy::PolicyEngine> policy_;
-  std::unique_ptr<CaseTypeSet> types_;
+  testing::CaseConfig config_;
   FakeReviews reviews_;
   std::unique_ptr<CaseStore> store_;
   std::unique_ptr<CaseEngine> engine_;
 };
 
 TEST_F(CaseEngineTest, StartsReviewsInParallelJoinsThenTransfers) {
-  const std::string id = Submit(PropertyTransfer("r1"));
+  const std::string id = Submit(PropertyTransferRequest("r1"));
   ASSERT_TRUE(reviews_.WaitPending(3));
   v1::CaseRecord record = engine_->Get("servicehall", id).value();
   EXPECT_EQ(StepOf(record, "contract_review").state(), v1::STEP_STATE_RUNNING);
@@ -269,7 +218,7 @@ TEST_F(CaseEngineTest, StartsReviewsInParallelJoinsThenTransfers) {
 }
 
 TEST_F(CaseEngineTest, RejectFinishesCaseAndSkipsTransfer) {
-  const std::string id = Submit(PropertyTransfer("r1"));
+  const std::string id = Submit(PropertyTransferRequest("r1"));
   ASSERT_TRUE(reviews_.WaitPending(3));
   v1::ReviewResponse reject;
   reject.set_decision(v1::REVIEW_DECISION_REJECT);
@@ -289,7 +238,7 @@ TEST_F(CaseEngineTest, RejectFinishesCaseAndSkipsTransfer) {
 }
 
 TEST_F(CaseEngineTest, CaseBindingHoldsOnlyForPartiesOfAnOpenCase) {
-  const std::string id = Submit(PropertyTransfer("b1"));
+  const std::string id = Submit(PropertyTransferRequest("b1"));
   ASSERT_TRUE(reviews_.WaitPending(3));
   EXPECT_TRUE(engine_->CheckCaseBinding(id, "property_transfer", kBuyer).ok());
   EXPECT_TRUE(engine_->CheckCaseBinding(id, "property_transfer", kSeller).ok());
@@ -318,7 +267,7 @@ TEST_F(CaseEngineTest, CaseBindingHoldsOnlyForPartiesOfAnOpenCase) {
 }
 
 TEST_F(CaseEngineTest, RetriesWithTheSameKey) {
-  const std::string id = Submit(PropertyTransfer("r1"));
+  const std::string id = Submit(PropertyTransferRequest("r1"));
   ASSERT_TRUE(reviews_.WaitPending(3));
   reviews_.Take("deed_tax").done(absl::UnavailableError("tax is down"));
   ASSERT_TRUE(reviews_.WaitPending(3));
@@ -378,24 +327,24 @@ TEST_F(CaseEngineTest, ExpiredDeferralFailsTheCase) {
 }
 
 TEST_F(CaseEngineTest, SubmitIsIdempotentAndValidates) {
-  auto first = engine_->Submit("servicehall", PropertyTransfer("same"));
+  auto first = engine_->Submit("servicehall", PropertyTransferRequest("same"));
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(first->created());
-  auto second = engine_->Submit("servicehall", PropertyTransfer("same"));
+  auto second = engine_->Submit("servicehall", PropertyTransferRequest("same"));
   ASSERT_TRUE(second.ok());
   EXPECT_FALSE(second->created());
   EXPECT_EQ(first->case_().case_id(), second->case_().case_id());
 
-  v1::SubmitCaseRequest bad = PropertyTransfer("b1");
+  v1::SubmitCaseRequest bad = PropertyTransferRequest("b1");
   bad.mutable_uploaded()->RemoveLast();
   auto missing = engine_->Submit("servicehall", bad);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(missing.status().message(), HasSubstr("buyer_application"));
-  bad = PropertyTransfer("b2");
+  bad = PropertyTransferRequest("b2");
   bad.mutable_parties(0)->set_subject("110105197001010010");
   EXPECT_EQ(engine_->Submit("servicehall", bad).status().code(),
             absl::StatusCode::kInvalidArgument);
-  bad = PropertyTransfer("b3");
+  bad = PropertyTransferRequest("b3");
   bad.add_deferred("title_certificate");
   EXPECT_EQ(engine_->Submit("servicehall", bad).status().code(),
             absl::StatusCode::kFailedPrecondition);
@@ -405,7 +354,7 @@ TEST_F(CaseEngineTest, SubmitIsIdempotentAndValidates) {
 }
 
 TEST_F(CaseEngineTest, ResumesRunningStepsWithTheSameKeys) {
-  const std::string id = Submit(PropertyTransfer("r1"));
+  const std::string id = Submit(PropertyTransferRequest("r1"));
   ASSERT_TRUE(reviews_.WaitPending(3));
   reviews_.Take("title_review").done(Approve());
   WaitState(id, v1::CASE_STATE_RUNNING);
@@ -439,6 +388,60 @@ TEST_F(CaseEngineTest, ResumesRunningStepsWithTheSameKeys) {
   }
   EXPECT_EQ(resumed, 1);
   EXPECT_EQ(finished, 1);
+}
+
+TEST_F(CaseEngineTest, OnlyTheSubmitterChangesAnOpenCase) {
+  const std::string id = Submit(PropertyTransferRequest("c1"));
+  ASSERT_TRUE(reviews_.WaitPending(3));
+  v1::CancelCaseRequest cancel;
+  cancel.set_case_id(id);
+  v1::SupplementRequest supplement;
+  supplement.set_case_id(id);
+  supplement.mutable_material()->set_material("seller_application");
+  supplement.mutable_material()->set_reference("ESIGN-9");
+  absl::Status status = engine_->Cancel("land", cancel).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(status.message(),
+            "only the submitting department 'servicehall' "
+            "may cancel case '" +
+                id + "'");
+  status = engine_->Supplement("land", supplement).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(status.message(),
+            "only the submitting department 'servicehall' "
+            "may supplement case '" +
+                id + "'");
+  ASSERT_TRUE(engine_->Cancel("servicehall", cancel).ok());
+
+  // Finished, first while its reviews are still out (held in memory), then
+  // once they are answered (read from the store): the same errors.
+  for (int pass = 0; pass < 2; ++pass) {
+    SCOPED_TRACE(pass == 0 ? "in memory" : "from the store");
+    status = engine_->Cancel("servicehall", cancel).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(status.message(),
+              "case '" + id + "' is already finished (CASE_STATE_CANCELLED)");
+    status = engine_->Supplement("servicehall", supplement).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(status.message(),
+              "case '" + id + "' is finished (CASE_STATE_CANCELLED)");
+    if (pass == 0) {
+      EXPECT_EQ(engine_->open_cases(), 1);
+      for (const char* step : {"contract_review", "deed_tax", "title_review"}) {
+        reviews_.Take(step).done(Approve());
+      }
+      for (int i = 0; i < 1000 && engine_->open_cases() > 0; ++i) {
+        absl::SleepFor(absl::Milliseconds(5));
+      }
+      ASSERT_EQ(engine_->open_cases(), 0);
+    }
+  }
+  // A department that may not read the case, and an unknown case.
+  EXPECT_EQ(engine_->Cancel("market", cancel).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  cancel.set_case_id("case-unknown");
+  EXPECT_EQ(engine_->Cancel("servicehall", cancel).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(CaseEngineTest, WatchDeliversPastAndLiveEventsUntilFinished) {

@@ -1,7 +1,8 @@
 // A GoogleTest fixture for the reference departments' service tests: opens
 // the department's service over its store in the shared generated data set
-// and offers Fetch helpers, and a private copy of the store for tests whose
-// case steps write.
+// and offers Fetch helpers, a private copy of the store for tests whose
+// case steps write, and the checks every department passes alike (local id
+// paging, an empty store, refusing a missing or foreign store).
 #ifndef DATARUN_ADAPTERS_DATAGEN_TESTING_DEPARTMENT_SERVICE_TEST_H_
 #define DATARUN_ADAPTERS_DATAGEN_TESTING_DEPARTMENT_SERVICE_TEST_H_
 
@@ -16,8 +17,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/string_view.h"
+#include "adapters/datagen/testing/store_rows.h"
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "datarun/v1/adapter.pb.h"
@@ -50,6 +54,16 @@ class DepartmentServiceTest : public ::testing::Test {
 
   std::string StorePath() const {
     return SharedTestDataDir() + "/" + store_file_;
+  }
+
+  // StoreRows and StoreValue (store_rows.h) on the shared data set's store.
+  std::vector<std::vector<std::string>> SharedStoreRows(
+      const std::string& sql, const std::vector<std::string>& params = {}) {
+    return ::datarun::datagen::testing::StoreRows(StorePath(), sql, params);
+  }
+  std::string SharedStoreValue(const std::string& sql,
+                               const std::vector<std::string>& params = {}) {
+    return ::datarun::datagen::testing::StoreValue(StorePath(), sql, params);
   }
 
   // One ListLocalIds page.
@@ -144,6 +158,17 @@ class DepartmentServiceTest : public ::testing::Test {
     return service.ok() ? std::move(*service) : nullptr;
   }
 
+  // Checks that the service over a store holding only `schema_sql` (see
+  // OpenEmptyStore) lists no local ids: one empty page, no next token.
+  void ExpectEmptyStoreListsNothing(absl::string_view schema_sql) {
+    std::unique_ptr<Service> empty = OpenEmptyStore(schema_sql);
+    ASSERT_NE(empty, nullptr);
+    auto page = empty->ListLocalIds(v1::ListLocalIdsRequest());
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->assertions_size(), 0);
+    EXPECT_TRUE(page->next_page_token().empty());
+  }
+
   // Opens another service over a private copy of the shared data set's
   // store (in a temporary directory removed by TearDown), for tests whose
   // case steps write. Call at most once per test. Null (with a test
@@ -170,19 +195,9 @@ class DepartmentServiceTest : public ::testing::Test {
   // integer (count(*) ...); -1 (with a test failure) on an error.
   int64_t CountInCopy(const std::string& sql,
                       const std::vector<std::string>& params = {}) {
-    auto db =
-        legacy::SqliteDb::Open(CopyPath(), legacy::SqliteDb::Mode::kReadOnly);
-    EXPECT_TRUE(db.ok()) << db.status();
-    if (!db.ok()) return -1;
-    std::vector<legacy::SqlValue> values(params.begin(), params.end());
     int64_t n = -1;
-    absl::Status s =
-        (*db)->Query(sql, values, [&](const legacy::SqliteRow& row) {
-          if (n == -1) n = row.Int(0);
-          return absl::OkStatus();
-        });
-    EXPECT_TRUE(s.ok()) << s;
-    return n;
+    const std::string value = StoreValue(CopyPath(), sql, params);
+    return absl::SimpleAtoi(value, &n) ? n : -1;
   }
 
   // Runs `sql` (INSERT, UPDATE) on the store copy, to set up a situation
@@ -229,6 +244,24 @@ class DepartmentServiceTest : public ::testing::Test {
   std::string empty_dir_;
   std::string copy_dir_;
 };
+
+// Checks that Service::Open refuses a store that does not exist
+// ("/nonexistent/<store_file>": NOT_FOUND) and another department's store
+// of the shared data set (`foreign_store_file`: FAILED_PRECONDITION naming
+// `missing_table`, the first of the department's tables it lacks).
+template <typename Service>
+void ExpectMissingAndForeignStoresRefused(const std::string& store_file,
+                                          const std::string& foreign_store_file,
+                                          const std::string& missing_table) {
+  EXPECT_EQ(Service::Open("/nonexistent/" + store_file).status().code(),
+            absl::StatusCode::kNotFound);
+  absl::Status foreign =
+      Service::Open(SharedTestDataDir() + "/" + foreign_store_file).status();
+  EXPECT_EQ(foreign.code(), absl::StatusCode::kFailedPrecondition) << foreign;
+  EXPECT_NE(foreign.message().find("has no table " + missing_table),
+            absl::string_view::npos)
+      << foreign;
+}
 
 }  // namespace testing
 }  // namespace datagen
