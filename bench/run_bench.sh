@@ -10,12 +10,15 @@
 #   exchange-nosync  the exchange with audit durability off (its cost)
 # Each is run closed-loop (saturation), then open-loop at half of the
 # exchange's saturation throughput (added latency), then the exchange once
-# more for the memory-flatness check (--long: 5 minutes).
+# more for the memory-flatness check (--long: 5 minutes). Then the audit
+# log, case engine and identity registry benchmarks (audit_bench, case_bench,
+# identity_bench) with their own same-run baselines.
 #
 # Environment: BUILD_DIR (default build), BENCH_STATE (default
 # $BUILD_DIR/bench-state), BENCH_HOUSEHOLDS (2000), BENCH_DURATION (5s per
 # scenario), BENCH_CONCURRENCY (32), BENCH_CHANNELS (4), BENCH_MEMORY_DURATION
-# (20s; --long sets 300s).
+# (20s; --long sets 300s), BENCH_AUDIT_ENTRIES and BENCH_IDENTITY_SUBJECTS
+# (200000 each; --long sets 1000000).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,9 +31,11 @@ DURATION="${BENCH_DURATION:-5s}"
 CONCURRENCY="${BENCH_CONCURRENCY:-32}"
 CHANNELS="${BENCH_CHANNELS:-4}"
 MEMORY_DURATION="${BENCH_MEMORY_DURATION:-20s}"
+AUDIT_ENTRIES="${BENCH_AUDIT_ENTRIES:-200000}"
+IDENTITY_SUBJECTS="${BENCH_IDENTITY_SUBJECTS:-200000}"
 for arg in "$@"; do
   case "$arg" in
-    --long) MEMORY_DURATION=300s ;;
+    --long) MEMORY_DURATION=300s; AUDIT_ENTRIES=1000000; IDENTITY_SUBJECTS=1000000 ;;
     *) echo "usage: $0 [--long]" >&2; exit 2 ;;
   esac
 done
@@ -40,7 +45,8 @@ RAW="$STATE/raw-$STAMP"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-for b in datarun-local datarun-exchange datarun-loadgen datarun-datagen; do
+for b in datarun-local datarun-exchange datarun-loadgen datarun-datagen \
+         audit_bench case_bench identity_bench; do
   [ -x "$BIN/$b" ] || { echo "$BIN/$b is missing; build first (./run.sh build)" >&2; exit 1; }
 done
 
@@ -209,6 +215,25 @@ loadgen nginx-half    --target=proxy    --mode=open --rate="$HALF" --duration="$
 # Memory flatness of the exchange under saturation.
 loadgen exchange-memory --target=exchange --concurrency="$CONCURRENCY" \
   --duration="$MEMORY_DURATION" --rss_sample=exchange
+
+# The capabilities on their own, in the same run: the audit log (durable
+# append against sync off, proofs against one stored-hash read, verification
+# against a plain scan), the case engine (synced cases against bare synced
+# store writes, elapsed minus critical path), identity resolution (warm
+# lookups against one RocksDB read). Google Benchmark JSON into $RAW.
+component() {  # component <name> <binary> <filter>
+  log "component $1"
+  DATARUN_BENCH_DIR="$STATE/component" "$BIN/$2" --benchmark_filter="$3" \
+    --benchmark_out="$RAW/$1.json" --benchmark_out_format=json \
+    > "$RAW/$1.txt" 2> "$RAW/$1.log"
+}
+mkdir -p "$STATE/component"
+DATARUN_AUDIT_BENCH_ENTRIES="$AUDIT_ENTRIES" component audit audit_bench \
+  'BM_Append/sync:./producers:4|BM_LeafHash|BM_InclusionProof|BM_ConsistencyProof|BM_ScanDatabase|BM_VerifyLog'
+component cases case_bench \
+  'BM_PropertyTransferCases/sync:1/engine_threads:2/|BM_StoreWrites/sync:1/threads:6|BM_CriticalPathOverhead'
+DATARUN_IDENTITY_BENCH_SUBJECTS="$IDENTITY_SUBJECTS" component identity identity_bench \
+  'BM_ValidateSubject|BM_RawRocksDbGet|BM_PrimaryLocalIdWarm'
 
 python3 "$ROOT/bench/summarize.py" "$RAW" "$RESULTS/$STAMP" \
   --households="$HOUSEHOLDS" --concurrency="$CONCURRENCY" --channels="$CHANNELS"

@@ -54,6 +54,97 @@ def memory_check(report):
     }
 
 
+def load_component(raw_dir, name):
+    """Google Benchmark JSON of one component bench, by benchmark family
+    name (the part before the first '/'); None when it did not run."""
+    path = os.path.join(raw_dir, name + ".json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        data = json.load(f)
+    out = {}
+    for b in data.get("benchmarks", []):
+        key = b["name"].split("/min_time")[0].split("/iterations")[0]
+        key = key.replace("/real_time", "")
+        out[key] = b
+    return out
+
+
+def to_us(b):
+    scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b["time_unit"]]
+    return b["real_time"] * scale
+
+
+def component_rows(raw_dir):
+    """(rows, summary) for the audit, cases and identity benchmarks."""
+    rows, summary = [], {}
+    audit = load_component(raw_dir, "audit") or {}
+    cases = load_component(raw_dir, "cases") or {}
+    ident = load_component(raw_dir, "identity") or {}
+
+    def row(what, value, baseline, ratio):
+        rows.append(f"| {what} | {value} | {baseline} | {ratio} |")
+
+    durable = audit.get("BM_Append/sync:1/producers:4/window:256")
+    nosync = audit.get("BM_Append/sync:0/producers:4/window:256")
+    if durable and nosync:
+        r = durable["items_per_second"] / nosync["items_per_second"]
+        summary["audit_append_durable_per_s"] = durable["items_per_second"]
+        summary["audit_append_durable_over_nosync"] = r
+        row("audit: durable append, 1,024 in flight",
+            f"{durable['items_per_second']:,.0f} entries/s "
+            f"({durable.get('cpu_us_per_entry', 0):.1f} µs CPU/entry)",
+            f"sync off: {nosync['items_per_second']:,.0f}/s", f"{r:.2f}")
+    leaf = audit.get("BM_LeafHash")
+    for fam, label in (("BM_InclusionProof", "inclusion proof"),
+                       ("BM_ConsistencyProof", "consistency proof")):
+        b = audit.get(fam)
+        if b and leaf:
+            entries = int(leaf.get("entries", 0))
+            summary[fam] = to_us(b)
+            row(f"audit: {label}, log of {entries:,} entries",
+                f"{to_us(b):.1f} µs",
+                f"one stored-hash read: {to_us(leaf):.1f} µs",
+                f"{to_us(b) / to_us(leaf):.1f}x")
+    verify, scan = audit.get("BM_VerifyLog"), audit.get("BM_ScanDatabase")
+    if verify and scan:
+        summary["audit_verify_s"] = to_us(verify) / 1e6
+        row(f"audit: offline verification of {int(verify.get('entries', 0)):,} entries",
+            f"{to_us(verify) / 1e6:.2f} s",
+            f"plain scan of the database: {to_us(scan) / 1e6:.2f} s",
+            f"{to_us(verify) / to_us(scan):.1f}x")
+    engine = cases.get("BM_PropertyTransferCases/sync:1/engine_threads:2")
+    store = cases.get("BM_StoreWrites/sync:1/threads:6")
+    if engine and store:
+        r = engine["items_per_second"] / store["items_per_second"]
+        summary["cases_per_s"] = engine["items_per_second"]
+        row("cases: synced property transfers, 2 engine threads (goal >= 1,000/s)",
+            f"{engine['items_per_second']:,.0f} cases/s",
+            f"bare synced store writes: {store['items_per_second']:,.0f} cases/s",
+            f"{r:.2f}")
+    over = cases.get("BM_CriticalPathOverhead")
+    if over:
+        summary["case_overhead_ms"] = over.get("overhead_ms")
+        row("cases: elapsed minus critical path (goal < 5 ms)",
+            f"{over.get('overhead_ms', 0):.2f} ms mean, {over.get('max_overhead_ms', 0):.0f} max",
+            f"critical path {over.get('critical_path_ms', 0):.1f} ms", "")
+    warm, raw = ident.get("BM_PrimaryLocalIdWarm"), ident.get("BM_RawRocksDbGet")
+    if warm and raw:
+        r = warm["items_per_second"] / raw["items_per_second"]
+        summary["identity_warm_per_s"] = warm["items_per_second"]
+        row(f"identity: warm resolution, {int(warm.get('subjects', 0)):,} subjects",
+            f"{warm['items_per_second']:,.0f} lookups/s",
+            f"one RocksDB read: {raw['items_per_second']:,.0f}/s", f"{r:.1f}x")
+    validate = ident.get("BM_ValidateSubject")
+    if validate:
+        row("identity: GB 11643 / GB 32100 validation",
+            f"{validate['items_per_second']:,.0f}/s", "", "")
+    if rows:
+        rows = ["| component (same run) | result | baseline | ratio |",
+                "|---|--:|--:|--:|"] + rows
+    return rows, summary
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("raw_dir")
@@ -107,6 +198,8 @@ def main():
         "channels": args.channels,
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+    components, component_summary = component_rows(args.raw_dir)
+    summary["components"] = component_summary
     with open(args.out_prefix + ".json", "w") as f:
         json.dump({"machine": machine, "summary": summary,
                    "scenarios": reports}, f, indent=1)
@@ -167,6 +260,8 @@ def main():
     lines.append(
         f"| throughput exchange durable / audit sync off "
         f"| {fmt(s['durable_over_nosync_throughput'])} | (cost of durability) |")
+    if components:
+        lines += [""] + components
     with open(args.out_prefix + ".md", "w") as f:
         f.write("\n".join(lines) + "\n")
 
