@@ -42,9 +42,23 @@ absl::StatusOr<std::string> RandomKey() {
 }  // namespace
 
 SubjectHasher::SubjectHasher(std::string key, EVP_MAC* mac)
-    : key_(std::move(key)), mac_(mac) {}
+    : key_(std::move(key)), mac_(mac) {
+  keyed_ = EVP_MAC_CTX_new(mac_);
+  if (keyed_ == nullptr) DieOnOpenSslFailure("EVP_MAC_CTX_new");
+  char digest_name[] = "SHA256";
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+      OSSL_PARAM_construct_end()};
+  if (EVP_MAC_init(keyed_, reinterpret_cast<const unsigned char*>(key_.data()),
+                   key_.size(), params) != 1) {
+    DieOnOpenSslFailure("EVP_MAC_init(HMAC-SHA256)");
+  }
+}
 
-SubjectHasher::~SubjectHasher() { EVP_MAC_free(mac_); }
+SubjectHasher::~SubjectHasher() {
+  EVP_MAC_CTX_free(keyed_);
+  EVP_MAC_free(mac_);
+}
 
 std::unique_ptr<SubjectHasher> SubjectHasher::FromKey(std::string key) {
   return std::unique_ptr<SubjectHasher>(
@@ -67,21 +81,14 @@ absl::StatusOr<std::unique_ptr<SubjectHasher>> SubjectHasher::OpenOrCreate(
 }
 
 std::string SubjectHasher::Hash(absl::string_view subject) const {
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac_);
-  if (ctx == nullptr) DieOnOpenSslFailure("EVP_MAC_CTX_new");
-  char digest_name[] = "SHA256";
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-      OSSL_PARAM_construct_end()};
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(keyed_);
+  if (ctx == nullptr) DieOnOpenSslFailure("EVP_MAC_CTX_dup");
   unsigned char out[EVP_MAX_MD_SIZE];
   size_t out_len = 0;
-  bool ok =
-      EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key_.data()),
-                   key_.size(), params) == 1 &&
-      EVP_MAC_update(ctx,
-                     reinterpret_cast<const unsigned char*>(subject.data()),
-                     subject.size()) == 1 &&
-      EVP_MAC_final(ctx, out, &out_len, sizeof(out)) == 1;
+  bool ok = EVP_MAC_update(
+                ctx, reinterpret_cast<const unsigned char*>(subject.data()),
+                subject.size()) == 1 &&
+            EVP_MAC_final(ctx, out, &out_len, sizeof(out)) == 1;
   EVP_MAC_CTX_free(ctx);
   if (!ok) DieOnOpenSslFailure("HMAC-SHA256");
   return absl::BytesToHexString(

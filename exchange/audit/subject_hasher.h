@@ -12,11 +12,12 @@
 
 // OpenSSL's EVP_MAC, without pulling <openssl/evp.h> into every includer.
 typedef struct evp_mac_st EVP_MAC;
+typedef struct evp_mac_ctx_st EVP_MAC_CTX;
 
 namespace datarun::audit {
 
 // HMAC-SHA256 via OpenSSL 3's EVP_MAC. Thread-safe (each Hash call uses its
-// own MAC context).
+// own copy of a MAC context keyed once at construction).
 class SubjectHasher {
  public:
   // Size of the key OpenOrCreate reads and writes.
@@ -50,6 +51,11 @@ class SubjectHasher {
   const std::string key_;
   // Fetched once; immutable and shareable between threads.
   EVP_MAC* const mac_;
+  // HMAC-SHA256 context with the key already absorbed; never updated, only
+  // copied (EVP_MAC_CTX_dup), so concurrent Hash calls may share it. Keying
+  // a fresh context on every call (digest fetch, key pads) cost more than
+  // hashing the subject.
+  EVP_MAC_CTX* keyed_ = nullptr;
 };
 
 }  // namespace datarun::audit
