@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace datarun {
@@ -17,6 +18,22 @@ TEST(AppendJsonStringTest, PassesUtf8Through) {
   std::string out;
   AppendJsonString("税务局", &out);
   EXPECT_EQ(out, "\"税务局\"");
+}
+
+TEST(LogLineTest, TimestampIsUtcWithMilliseconds) {
+  // Two lines, so that the second may reuse the first one's formatted second.
+  testing::internal::CaptureStderr();
+  { LogLine("first"); }
+  { LogLine("second").Int("n", 2); }
+  const std::string out = testing::internal::GetCapturedStderr();
+  EXPECT_THAT(
+      out, testing::MatchesRegex(
+               "\\{\"ts\":\"20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:"
+               "[0-5][0-9]:[0-6][0-9]\\.[0-9][0-9][0-9]Z\",\"level\":\"info\""
+               "[^\n]*\"event\":\"first\"\\}\n"
+               "\\{\"ts\":\"20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:"
+               "[0-5][0-9]:[0-6][0-9]\\.[0-9][0-9][0-9]Z\"[^\n]*"
+               "\"event\":\"second\",\"n\":2\\}\n"));
 }
 
 }  // namespace

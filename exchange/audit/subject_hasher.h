@@ -4,6 +4,7 @@
 #ifndef DATARUN_EXCHANGE_AUDIT_SUBJECT_HASHER_H_
 #define DATARUN_EXCHANGE_AUDIT_SUBJECT_HASHER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -12,11 +13,13 @@
 
 // OpenSSL's EVP_MAC, without pulling <openssl/evp.h> into every includer.
 typedef struct evp_mac_st EVP_MAC;
+typedef struct evp_mac_ctx_st EVP_MAC_CTX;
 
 namespace datarun::audit {
 
-// HMAC-SHA256 via OpenSSL 3's EVP_MAC. Thread-safe (each Hash call uses its
-// own MAC context).
+// HMAC-SHA256 via OpenSSL 3's EVP_MAC. Thread-safe: the key is absorbed
+// once at construction, and each thread hashes with its own copy of that
+// context (kept for the thread's life: one context per thread that hashed).
 class SubjectHasher {
  public:
   // Size of the key OpenOrCreate reads and writes.
@@ -50,6 +53,13 @@ class SubjectHasher {
   const std::string key_;
   // Fetched once; immutable and shareable between threads.
   EVP_MAC* const mac_;
+  // HMAC-SHA256 context with the key already absorbed; never updated, only
+  // copied (EVP_MAC_CTX_dup), so concurrent Hash calls may share it. Keying
+  // a fresh context on every call (digest fetch, key pads) cost more than
+  // hashing the subject.
+  EVP_MAC_CTX* keyed_ = nullptr;
+  // Unique among the process's hashers; names the per-thread contexts.
+  const uint64_t id_;
 };
 
 }  // namespace datarun::audit

@@ -47,6 +47,27 @@ TEST(SubjectHasherTest, Rfc4231TestCase1) {
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
 }
 
+TEST(SubjectHasherTest, RepeatedAndInterleavedHashersOnOneThread) {
+  // Each thread reuses one MAC context per hasher: a second hash on the same
+  // thread, and switching between hashers (and to a new hasher after one is
+  // destroyed), must each give the vector's answer.
+  auto jefe = SubjectHasher::FromKey("Jefe");
+  auto tens = SubjectHasher::FromKey(std::string(20, '\x0b'));
+  const std::string jefe_expected =
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  const std::string tens_expected =
+      "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(jefe->Hash("what do ya want for nothing?"), jefe_expected);
+    EXPECT_EQ(jefe->Hash("what do ya want for nothing?"), jefe_expected);
+    EXPECT_EQ(tens->Hash("Hi There"), tens_expected);
+  }
+  jefe.reset();
+  auto again = SubjectHasher::FromKey(std::string(20, '\x0b'));
+  EXPECT_EQ(again->Hash("Hi There"), tens_expected);
+  EXPECT_EQ(tens->Hash("Hi There"), tens_expected);
+}
+
 TEST(SubjectHasherTest, HashingIsThreadSafe) {
   auto hasher = SubjectHasher::FromKey("Jefe");
   const std::string expected =

@@ -236,14 +236,14 @@ void QueryProcessor::AuditAndFinish(std::shared_ptr<Call> call,
   v1::AuditEntry& entry = call->entry;
   entry.set_status_code(absl::StatusCodeToString(result.status().code()));
   if (!result.ok()) entry.set_reason(std::string(result.status().message()));
-  v1::AuditEntry to_append = entry;
+  // The entry is moved, not copied: nothing reads call->entry after this.
   options_.audit->Append(
-      std::move(to_append),
+      std::move(entry),
       [call, result = std::move(result)](
           absl::StatusOr<audit::AuditReceipt> receipt) mutable {
         if (!receipt.ok()) {
           LogLine("audit_append_failed", LogLevel::kError)
-              .Str("request_id", call->entry.request_id())
+              .Str("request_id", call->request.context().request_id())
               .Status(receipt.status());
           if (result.ok()) {
             call->done(absl::UnavailableError(absl::StrCat(

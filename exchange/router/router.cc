@@ -46,6 +46,10 @@ grpc::ChannelArguments ChannelArgs(const Router::Options& options,
   // Adapters are inside the government network; never via an http_proxy
   // that happens to be in the environment.
   args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
+  // No retry filter: FetchCall retries an UNAVAILABLE fetch itself (once, on
+  // the next channel), and gRPC's retry machinery (it keeps a copy of every
+  // message sent, for a possible replay) is work on every call otherwise.
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   return args;
 }
 

@@ -128,7 +128,7 @@ bool Authenticator::IssuedByCa(X509* cert) const {
 }
 
 absl::StatusOr<std::string> Authenticator::CheckedSerial(
-    const std::string& pem) const {
+    absl::string_view pem) const {
   {
     absl::MutexLock lock(&verified_mu_);
     auto it = verified_.find(pem);
@@ -148,7 +148,7 @@ absl::StatusOr<std::string> Authenticator::CheckedSerial(
   }
   absl::MutexLock lock(&verified_mu_);
   if (verified_.size() >= kMaxVerifiedCertificates) verified_.clear();
-  verified_.emplace(pem, *serial);
+  verified_.emplace(std::string(pem), *serial);
   return *serial;
 }
 
@@ -162,7 +162,8 @@ absl::StatusOr<PeerIdentity> Authenticator::Authenticate(
         "certificate");
   }
   PeerIdentity peer;
-  ASSIGN_OR_RETURN(peer.serial_hex, CheckedSerial(ToString(pems[0])));
+  ASSIGN_OR_RETURN(peer.serial_hex, CheckedSerial(absl::string_view(
+                                        pems[0].data(), pems[0].size())));
 
   std::vector<std::string> ids = PeerSpiffeIds(context);
   if (ids.empty()) {

@@ -117,7 +117,7 @@ class Authenticator {
   // The serial of the client certificate `pem` after checking that the CA
   // issued it; remembered per certificate so that repeated calls on a
   // connection do not parse and verify it again. Refusal status otherwise.
-  absl::StatusOr<std::string> CheckedSerial(const std::string& pem) const;
+  absl::StatusOr<std::string> CheckedSerial(absl::string_view pem) const;
 
   const Options options_;
   std::string ca_pem_;
