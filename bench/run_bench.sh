@@ -16,7 +16,7 @@
 #
 # Environment: BUILD_DIR (default build), BENCH_STATE (default
 # $BUILD_DIR/bench-state), BENCH_HOUSEHOLDS (2000), BENCH_DURATION (5s per
-# scenario), BENCH_CONCURRENCY (32), BENCH_CHANNELS (4), BENCH_MEMORY_DURATION
+# scenario, after BENCH_WARMUP 3s unmeasured: caches and connections warm), BENCH_CONCURRENCY (32), BENCH_CHANNELS (4), BENCH_MEMORY_DURATION
 # (20s; --long sets 300s), BENCH_AUDIT_ENTRIES and BENCH_IDENTITY_SUBJECTS
 # (200000 each; --long sets 1000000).
 set -euo pipefail
@@ -31,6 +31,7 @@ DURATION="${BENCH_DURATION:-5s}"
 CONCURRENCY="${BENCH_CONCURRENCY:-32}"
 CHANNELS="${BENCH_CHANNELS:-4}"
 MEMORY_DURATION="${BENCH_MEMORY_DURATION:-20s}"
+WARMUP="${BENCH_WARMUP:-3s}"
 AUDIT_ENTRIES="${BENCH_AUDIT_ENTRIES:-200000}"
 IDENTITY_SUBJECTS="${BENCH_IDENTITY_SUBJECTS:-200000}"
 for arg in "$@"; do
@@ -169,7 +170,7 @@ loadgen() {  # loadgen <name> <flags...>
   local name="$1"; shift
   log "scenario $name"
   "$BIN/datarun-loadgen" --state="$STATE" --policy="$STATE/bench-policy.textproto" \
-    --channels="$CHANNELS" --label="$name" --out="$RAW/$name.json" \
+    --channels="$CHANNELS" --warmup="$WARMUP" --label="$name" --out="$RAW/$name.json" \
     --proxy_ports="$PROXY_PORTS" "$@"
 }
 
@@ -201,7 +202,7 @@ for _ in $(seq 1 300); do [ -s "$NOSYNC/run/exchange.port" ] && break; sleep 0.1
 [ -s "$NOSYNC/run/exchange.port" ] || { echo "the no-sync exchange did not start:" >&2; cat "$NOSYNC/exchange.log" >&2; exit 1; }
 log "scenario exchange-nosync-sat"
 "$BIN/datarun-loadgen" --state="$NOSYNC" --policy="$STATE/bench-policy.textproto" \
-  --channels="$CHANNELS" --label=exchange-nosync-sat --out="$RAW/exchange-nosync-sat.json" \
+  --channels="$CHANNELS" --warmup="$WARMUP" --label=exchange-nosync-sat --out="$RAW/exchange-nosync-sat.json" \
   --target=exchange --concurrency="$CONCURRENCY" --duration="$DURATION"
 kill "$NOSYNC_PID"; wait "$NOSYNC_PID" 2>/dev/null || true
 NOSYNC_PID=""
