@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -73,21 +74,49 @@ std::string Problem(const absl::Status& status) {
   return std::string(status.message());
 }
 
+// Reads <base>.pem/.key and returns the certificate's details when the key
+// matches it and it verifies against `ca`; otherwise nullopt, with why not
+// in `*problem`.
+std::optional<CertificateInfo> ReadVerifiedLeaf(absl::string_view dir,
+                                                absl::string_view base,
+                                                const KeyAndCert& ca,
+                                                std::string* problem) {
+  auto cert = ReadFile(Join(dir, absl::StrCat(base, ".pem")));
+  if (!cert.ok()) {
+    *problem = Problem(cert.status());
+    return std::nullopt;
+  }
+  auto key = ReadFile(Join(dir, absl::StrCat(base, ".key")));
+  if (!key.ok()) {
+    *problem = absl::StrCat(base, ".key ", Problem(key.status()));
+    return std::nullopt;
+  }
+  absl::Status match = CheckKeyMatchesCertificate(*key, *cert);
+  if (!match.ok()) {
+    *problem = std::string(match.message());
+    return std::nullopt;
+  }
+  absl::Status verify = VerifyCertificate(*cert, ca.cert_pem, true);
+  if (!verify.ok()) {
+    *problem =
+        absl::StrCat("does not verify against ca.pem: ", verify.message());
+    return std::nullopt;
+  }
+  auto info = InspectCertificate(*cert);
+  if (!info.ok()) {
+    *problem = std::string(info.status().message());
+    return std::nullopt;
+  }
+  return *std::move(info);
+}
+
 // Returns "" when <base>.pem/.key are usable for `spiffe_id`, else why not.
 std::string LeafProblem(absl::string_view dir, absl::string_view base,
                         const KeyAndCert& ca, absl::string_view spiffe_id) {
-  auto cert = ReadFile(Join(dir, absl::StrCat(base, ".pem")));
-  if (!cert.ok()) return Problem(cert.status());
-  auto key = ReadFile(Join(dir, absl::StrCat(base, ".key")));
-  if (!key.ok()) return absl::StrCat(base, ".key ", Problem(key.status()));
-  absl::Status match = CheckKeyMatchesCertificate(*key, *cert);
-  if (!match.ok()) return std::string(match.message());
-  absl::Status verify = VerifyCertificate(*cert, ca.cert_pem, true);
-  if (!verify.ok()) {
-    return absl::StrCat("does not verify against ca.pem: ", verify.message());
-  }
-  auto info = InspectCertificate(*cert);
-  if (!info.ok()) return std::string(info.status().message());
+  std::string problem;
+  std::optional<CertificateInfo> info =
+      ReadVerifiedLeaf(dir, base, ca, &problem);
+  if (!info.has_value()) return problem;
   if (info->uris.size() != 1 || info->uris[0] != spiffe_id) {
     return absl::StrCat("does not name ", spiffe_id);
   }
@@ -405,18 +434,10 @@ namespace {
 // Returns "" when <base>.pem/.key are a usable web server certificate.
 std::string WebProblem(absl::string_view dir, absl::string_view base,
                        const KeyAndCert& ca) {
-  auto cert = ReadFile(Join(dir, absl::StrCat(base, ".pem")));
-  if (!cert.ok()) return Problem(cert.status());
-  auto key = ReadFile(Join(dir, absl::StrCat(base, ".key")));
-  if (!key.ok()) return absl::StrCat(base, ".key ", Problem(key.status()));
-  absl::Status match = CheckKeyMatchesCertificate(*key, *cert);
-  if (!match.ok()) return std::string(match.message());
-  absl::Status verify = VerifyCertificate(*cert, ca.cert_pem, true);
-  if (!verify.ok()) {
-    return absl::StrCat("does not verify against ca.pem: ", verify.message());
-  }
-  auto info = InspectCertificate(*cert);
-  if (!info.ok()) return std::string(info.status().message());
+  std::string problem;
+  std::optional<CertificateInfo> info =
+      ReadVerifiedLeaf(dir, base, ca, &problem);
+  if (!info.has_value()) return problem;
   if (info->not_after - absl::Now() < absl::Hours(24 * 30)) {
     return "expires within 30 days";
   }
