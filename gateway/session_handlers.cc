@@ -1,4 +1,6 @@
 // Sign-in and sign-out of officials (password) and citizens (one-time code).
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -108,20 +110,30 @@ void SignOut(const ApiContext& context, const ApiCallPtr& call) {
   call->responder->Send(std::move(response));
 }
 
-void CitizenCode(const ApiContext& context, const ApiCallPtr& call) {
-  v1::CitizenCodeRequest request;
-  if (absl::Status parsed = ParseJsonBody(call->request.body, &request);
+// Parses a citizen request body and its `subject` (legacy numbers
+// upgraded). On a bad body or number, fails `call` and returns nullopt.
+template <typename Request>
+std::optional<std::string> ParseCitizenRequest(const ApiCallPtr& call,
+                                               Request* request) {
+  if (absl::Status parsed = ParseJsonBody(call->request.body, request);
       !parsed.ok()) {
     call->Fail(parsed);
-    return;
+    return std::nullopt;
   }
   identity::SubjectKind kind;
   absl::StatusOr<std::string> subject =
-      identity::NormalizeSubject(request.subject(), &kind);
+      identity::NormalizeSubject(request->subject(), &kind);
   if (!subject.ok()) {
     call->Fail(subject.status());
-    return;
+    return std::nullopt;
   }
+  return *std::move(subject);
+}
+
+void CitizenCode(const ApiContext& context, const ApiCallPtr& call) {
+  v1::CitizenCodeRequest request;
+  std::optional<std::string> subject = ParseCitizenRequest(call, &request);
+  if (!subject.has_value()) return;
   absl::StatusOr<std::string> code = context.codes->Issue(*subject);
   if (!code.ok()) {
     call->Fail(code.status());
@@ -142,18 +154,8 @@ void CitizenCode(const ApiContext& context, const ApiCallPtr& call) {
 
 void CitizenSignIn(const ApiContext& context, const ApiCallPtr& call) {
   v1::CitizenSignInRequest request;
-  if (absl::Status parsed = ParseJsonBody(call->request.body, &request);
-      !parsed.ok()) {
-    call->Fail(parsed);
-    return;
-  }
-  identity::SubjectKind kind;
-  absl::StatusOr<std::string> subject =
-      identity::NormalizeSubject(request.subject(), &kind);
-  if (!subject.ok()) {
-    call->Fail(subject.status());
-    return;
-  }
+  std::optional<std::string> subject = ParseCitizenRequest(call, &request);
+  if (!subject.has_value()) return;
   absl::Status redeemed = context.codes->Redeem(*subject, request.code());
   if (!redeemed.ok()) {
     LogLine("citizen_sign_in", LogLevel::kWarning)
