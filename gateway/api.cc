@@ -8,6 +8,24 @@
 
 namespace datarun::gateway {
 
+namespace {
+
+// Answers 405 with `why` and the methods the path accepts ("GET", "GET,
+// POST") in the Allow header.
+void SendMethodNotAllowed(Responder& responder, const absl::Status& why,
+                          const std::string& allowed) {
+  HttpResponse wrong = ErrorResponse(why, 405);
+  wrong.headers.emplace_back("Allow", allowed);
+  responder.Send(std::move(wrong));
+}
+
+// The refusal of a method other than GET on a page or /healthz.
+absl::Status OnlyGet() {
+  return absl::UnimplementedError("method not allowed here (allowed: GET)");
+}
+
+}  // namespace
+
 Api::Api(ApiContext context, StaticFiles static_files)
     : context_(std::move(context)), static_files_(std::move(static_files)) {}
 
@@ -37,11 +55,7 @@ void Api::Handle(HttpRequest request, std::shared_ptr<Responder> responder) {
   if (req.path == "/healthz") {
     call->responder->SetLogFields("/healthz", "", "");
     if (req.method != "GET") {
-      HttpResponse wrong = ErrorResponse(
-          absl::UnimplementedError("method not allowed here (allowed: GET)"),
-          405);
-      wrong.headers.emplace_back("Allow", "GET");
-      call->responder->Send(std::move(wrong));
+      SendMethodNotAllowed(*call->responder, OnlyGet(), "GET");
       return;
     }
     HttpResponse ok;
@@ -58,11 +72,7 @@ void Api::Handle(HttpRequest request, std::shared_ptr<Responder> responder) {
   if (StaticFiles::Handles(req.path)) {
     call->responder->SetLogFields("static", "", "");
     if (req.method != "GET") {
-      HttpResponse wrong = ErrorResponse(
-          absl::UnimplementedError("method not allowed here (allowed: GET)"),
-          405);
-      wrong.headers.emplace_back("Allow", "GET");
-      call->responder->Send(std::move(wrong));
+      SendMethodNotAllowed(*call->responder, OnlyGet(), "GET");
       return;
     }
     absl::StatusOr<HttpResponse> page = static_files_.Get(req.path);
@@ -84,9 +94,7 @@ void Api::HandleApi(const ApiCallPtr& call) {
       router_.Match(req.method, req.path, &allowed);
   if (!match.ok()) {
     if (absl::IsUnimplemented(match.status())) {
-      HttpResponse wrong = ErrorResponse(match.status(), 405);
-      wrong.headers.emplace_back("Allow", allowed);
-      call->responder->Send(std::move(wrong));
+      SendMethodNotAllowed(*call->responder, match.status(), allowed);
     } else {
       call->Fail(match.status());
     }
