@@ -10,6 +10,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/rocksdb_status.h"
 #include "common/status_macros.h"
 #include "exchange/audit/audit_store_keys.h"
@@ -233,11 +235,24 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenReadOnly(
     return absl::NotFoundError(
         absl::StrCat("no audit log (RocksDB database) at ", path));
   }
-  rocksdb::DB* raw = nullptr;
-  RETURN_IF_ERROR(FromRocksStatus(
-      rocksdb::DB::OpenForReadOnly(rocksdb::Options(), path, &raw),
-      absl::StrCat("cannot open audit log ", path, " read-only")));
-  return std::unique_ptr<rocksdb::DB>(raw);
+  // A live exchange keeps flushing, ingesting and compacting: a table file
+  // the MANIFEST names can be deleted while the read-only open stats it.
+  // Such an open is retried on the newer MANIFEST. Once open, every table
+  // file is held open (max_open_files = -1), so later deletions do not
+  // matter.
+  rocksdb::Status opened;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    rocksdb::DB* raw = nullptr;
+    opened = rocksdb::DB::OpenForReadOnly(rocksdb::Options(), path, &raw);
+    if (opened.ok()) return std::unique_ptr<rocksdb::DB>(raw);
+    const bool vanished =
+        (opened.IsCorruption() || opened.IsIOError()) &&
+        opened.ToString().find("No such file") != std::string::npos;
+    if (!vanished) break;
+    absl::SleepFor(absl::Milliseconds(10 * (attempt + 1)));
+  }
+  return FromRocksStatus(
+      opened, absl::StrCat("cannot open audit log ", path, " read-only"));
 }
 
 }  // namespace
