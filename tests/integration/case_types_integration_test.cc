@@ -73,31 +73,7 @@ class CaseTypesIntegrationTest : public StackFixture {
       EXPECT_TRUE(status.ok()) << status.error_message();
       if (!status.ok()) return v1::CaseRecord();
     }
-    const absl::Time until = absl::Now() + absl::Seconds(60);
-    v1::CaseRecord record = submitted.case_();
-    while (absl::Now() < until) {
-      grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() +
-                           std::chrono::seconds(10));
-      v1::GetCaseRequest get;
-      get.set_case_id(submitted.case_().case_id());
-      if (cases->Get(&context, get, &record).ok() &&
-          record.state() != v1::CASE_STATE_RUNNING &&
-          record.state() != v1::CASE_STATE_WAITING) {
-        return record;
-      }
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    ADD_FAILURE() << type << " did not finish: " << record.DebugString();
-    return record;
-  }
-
-  static const v1::StepRecord* Step(const v1::CaseRecord& record,
-                                    const std::string& id) {
-    for (const v1::StepRecord& step : record.steps()) {
-      if (step.step() == id) return &step;
-    }
-    return nullptr;
+    return WaitCaseSettled(submitted.case_().case_id());
   }
 
   // The market.business_licence record of `credit_code`, as the tax bureau
@@ -145,11 +121,11 @@ TEST_F(CaseTypesIntegrationTest, BusinessEstablishmentIssuesANewLicence) {
            {"articles_of_association", "ESIGN-AOA-0001"}});
   ASSERT_EQ(done.state(), v1::CASE_STATE_COMPLETED) << done.DebugString();
   for (const char* id : {"premises_review", "licence", "tax_registration"}) {
-    const v1::StepRecord* step = Step(done, id);
+    const v1::StepRecord* step = StepOf(done, id);
     ASSERT_NE(step, nullptr) << id;
     EXPECT_EQ(step->state(), v1::STEP_STATE_APPROVED) << id << step->reason();
   }
-  const v1::StepRecord* licence = Step(done, "licence");
+  const v1::StepRecord* licence = StepOf(done, "licence");
   ASSERT_EQ(licence->issued_size(), 1);
   EXPECT_EQ(licence->issued(0).material(), "business_licence");
   ASSERT_EQ(licence->issued(0).records_size(), 1);
@@ -161,7 +137,7 @@ TEST_F(CaseTypesIntegrationTest, BusinessEstablishmentIssuesANewLicence) {
   EXPECT_EQ(info->registration_authority, '9');
   EXPECT_EQ(info->organisation_type, '1');
   // The tax registration ran after the licence and saw it.
-  EXPECT_GE(Step(done, "tax_registration")->started_at_micros(),
+  EXPECT_GE(StepOf(done, "tax_registration")->started_at_micros(),
             licence->finished_at_micros());
   // The new company is in the market regulator's store, shared as data.
   v1::Record shared = Licence(credit, "business.establishment");
@@ -179,7 +155,7 @@ TEST_F(CaseTypesIntegrationTest, HouseholdRelocationMovesTheRegistration) {
   v1::CaseRecord done = Run("household_relocation", "applicant", applicant,
                             {{"relocation_application", "FORM-0001"}});
   ASSERT_EQ(done.state(), v1::CASE_STATE_COMPLETED) << done.DebugString();
-  const v1::StepRecord* relocation = Step(done, "relocation");
+  const v1::StepRecord* relocation = StepOf(done, "relocation");
   ASSERT_NE(relocation, nullptr);
   EXPECT_EQ(Text(relocation->findings(), "old_household_no"),
             Subject("relocation_from_household_no"));
@@ -220,11 +196,11 @@ TEST_F(CaseTypesIntegrationTest,
       Run("sole_proprietor_deregistration", "proprietor",
           Subject("sole_proprietor_id"), {{"licence_original", credit}});
   ASSERT_EQ(done.state(), v1::CASE_STATE_COMPLETED) << done.DebugString();
-  const v1::StepRecord* clearance = Step(done, "tax_clearance");
+  const v1::StepRecord* clearance = StepOf(done, "tax_clearance");
   ASSERT_NE(clearance, nullptr);
   ASSERT_EQ(clearance->issued_size(), 1);
   EXPECT_EQ(clearance->issued(0).material(), "tax_clearance");
-  const v1::StepRecord* deregistration = Step(done, "deregistration");
+  const v1::StepRecord* deregistration = StepOf(done, "deregistration");
   ASSERT_NE(deregistration, nullptr);
   EXPECT_EQ(Text(deregistration->findings(), "tax_clearance_no"),
             Text(clearance->issued(0).records(0), "certificate_no"));
@@ -246,10 +222,10 @@ TEST_F(CaseTypesIntegrationTest, DeregistrationWithoutALicenceIsRejected) {
   ASSERT_EQ(done.state(), v1::CASE_STATE_REJECTED) << done.DebugString();
   EXPECT_THAT(done.reason(),
               HasSubstr("holds no sole-proprietor business licence"));
-  const v1::StepRecord* deregistration = Step(done, "deregistration");
+  const v1::StepRecord* deregistration = StepOf(done, "deregistration");
   ASSERT_NE(deregistration, nullptr);
   EXPECT_EQ(deregistration->state(), v1::STEP_STATE_REJECTED);
-  EXPECT_EQ(Step(done, "tax_clearance")->state(), v1::STEP_STATE_APPROVED);
+  EXPECT_EQ(StepOf(done, "tax_clearance")->state(), v1::STEP_STATE_APPROVED);
 }
 
 TEST_F(CaseTypesIntegrationTest, MarketIdentifiersSyncIntoTheRegistry) {

@@ -7,7 +7,9 @@
 
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "common/file_util.h"
+#include "datarun/v1/case.grpc.pb.h"
 #include "exchange/security/names.h"
 #include "exchange/security/tls_credentials.h"
 
@@ -102,6 +104,45 @@ std::string StackFixture::Subject(const std::string& key) {
   auto it = subjects_.find(key);
   EXPECT_NE(it, subjects_.end()) << "demo_subjects.txt has no " << key;
   return it == subjects_.end() ? "" : it->second;
+}
+
+v1::CaseRecord StackFixture::WaitCaseSettled(const std::string& case_id,
+                                             absl::Duration timeout) {
+  auto cases = v1::Case::NewStub(ChannelAs("servicehall"));
+  auto settled = [](const v1::CaseRecord& record) {
+    if (record.state() == v1::CASE_STATE_RUNNING ||
+        record.state() == v1::CASE_STATE_WAITING) {
+      return false;
+    }
+    for (const v1::StepRecord& step : record.steps()) {
+      if (step.state() == v1::STEP_STATE_RUNNING) return false;
+    }
+    return true;
+  };
+  const absl::Time until = absl::Now() + timeout;
+  v1::CaseRecord record;
+  while (absl::Now() < until) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    v1::GetCaseRequest get;
+    get.set_case_id(case_id);
+    if (cases->Get(&context, get, &record).ok() && settled(record)) {
+      return record;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ADD_FAILURE() << "case " << case_id
+                << " did not settle: " << record.DebugString();
+  return record;
+}
+
+const v1::StepRecord* StackFixture::StepOf(const v1::CaseRecord& record,
+                                           const std::string& id) {
+  for (const v1::StepRecord& step : record.steps()) {
+    if (step.step() == id) return &step;
+  }
+  return nullptr;
 }
 
 std::vector<std::string> FilesContaining(const std::string& dir,

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
+#include "datarun/v1/case.pb.h"
 #include "datarun/v1/config.pb.h"
 #include "datarun/v1/exchange.grpc.pb.h"
 #include "exchange/security/tls_credentials.h"
@@ -54,6 +56,19 @@ class StackFixture : public ::testing::Test {
   // A value from data/demo_subjects.txt (e.g. "seller_id"); fails the test
   // when missing.
   std::string Subject(const std::string& key);
+
+  // Polls Case.Get (as the service hall) until case `case_id` has finished
+  // and none of its steps is still running, then returns its record. A
+  // review that was in flight when another step ended the case still answers
+  // and its answer is recorded, so waiting for that makes the record
+  // deterministic. After `timeout` the test fails and the last record read
+  // is returned.
+  v1::CaseRecord WaitCaseSettled(const std::string& case_id,
+                                 absl::Duration timeout = absl::Seconds(60));
+
+  // Step `id` of `record`, or null when the record has no such step.
+  static const v1::StepRecord* StepOf(const v1::CaseRecord& record,
+                                      const std::string& id);
 
   // Stops the stack (to inspect its files).
   void StopStack() { stack_->Stop(); }
