@@ -110,7 +110,7 @@ expect_ok
 expect_text "land.property_title"
 
 step "One identity: the household registry (identity steward) links every department's own keys"
-ctl --as=registry identity sync tax registry housing land
+ctl --as=registry identity sync tax registry housing land market
 expect_ok
 expect_text "linked"
 

@@ -1,7 +1,5 @@
 #include "exchange/audit/verifier.h"
 
-#include <sys/stat.h>
-
 #include <memory>
 #include <string>
 #include <thread>
@@ -10,8 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
+#include "common/rocksdb_read_only.h"
 #include "common/rocksdb_status.h"
 #include "common/status_macros.h"
 #include "exchange/audit/audit_store_keys.h"
@@ -228,39 +225,13 @@ absl::StatusOr<std::string> GetMeta(rocksdb::DB* db, absl::string_view key,
   return value;
 }
 
-absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenReadOnly(
-    const std::string& path) {
-  struct stat st;
-  if (::stat((path + "/CURRENT").c_str(), &st) != 0) {
-    return absl::NotFoundError(
-        absl::StrCat("no audit log (RocksDB database) at ", path));
-  }
-  // A live exchange keeps flushing, ingesting and compacting: a table file
-  // the MANIFEST names can be deleted while the read-only open stats it.
-  // Such an open is retried on the newer MANIFEST. Once open, every table
-  // file is held open (max_open_files = -1), so later deletions do not
-  // matter.
-  rocksdb::Status opened;
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    rocksdb::DB* raw = nullptr;
-    opened = rocksdb::DB::OpenForReadOnly(rocksdb::Options(), path, &raw);
-    if (opened.ok()) return std::unique_ptr<rocksdb::DB>(raw);
-    const bool vanished =
-        (opened.IsCorruption() || opened.IsIOError()) &&
-        opened.ToString().find("No such file") != std::string::npos;
-    if (!vanished) break;
-    absl::SleepFor(absl::Milliseconds(10 * (attempt + 1)));
-  }
-  return FromRocksStatus(
-      opened, absl::StrCat("cannot open audit log ", path, " read-only"));
-}
-
 }  // namespace
 
 absl::StatusOr<VerifyReport> VerifyLog(absl::string_view path_view,
                                        absl::string_view verifier_key) {
   const std::string path(path_view);
-  ASSIGN_OR_RETURN(std::unique_ptr<rocksdb::DB> db, OpenReadOnly(path));
+  ASSIGN_OR_RETURN(std::unique_ptr<rocksdb::DB> db,
+                   OpenLiveReadOnly(rocksdb::Options(), path, "audit log"));
   absl::StatusOr<std::string> format = GetMeta(db.get(), kFormatKey, path);
   if (!format.ok() || *format != kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat(

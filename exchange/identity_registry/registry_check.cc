@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/rocksdb_read_only.h"
 #include "common/rocksdb_status.h"
 #include "common/status_macros.h"
 #include "exchange/identity_registry/link_validation.h"
@@ -294,11 +295,9 @@ absl::StatusOr<RegistryCheckStats> CheckIdentityRegistry(
                    SharedSet(shared_kinds));
   rocksdb::Options options;
   options.paranoid_checks = true;
-  rocksdb::DB* raw = nullptr;
-  RETURN_IF_ERROR(FromRocksStatus(
-      rocksdb::DB::OpenForReadOnly(options, std::string(path), &raw),
-      absl::StrCat("opening identity registry ", path, " read-only")));
-  std::unique_ptr<rocksdb::DB> db(raw);
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<rocksdb::DB> db,
+      OpenLiveReadOnly(options, std::string(path), "identity registry"));
   return Checker(db.get(), nullptr, std::move(shared)).Run();
 }
 

@@ -21,7 +21,8 @@ namespace dev_pki = security::dev_pki;
 constexpr char kUsage[] =
     "usage: datarunctl pki <command> [flags]\n"
     "  init   --dir D [--trust-domain datarun.local]\n"
-    "         [--departments land,tax,housing,registry]\n"
+    "         [--departments "
+    "land,tax,housing,registry,market,servicehall,audit]\n"
     "         create or complete a dev PKI (keeps an existing CA)\n"
     "  issue  --dir D (--department X | --exchange) [--trust-domain TD]\n"
     "         issue a fresh certificate and key\n"
@@ -31,7 +32,10 @@ constexpr char kUsage[] =
     "         show every certificate: SPIFFE id, serial, validity, revoked\n";
 
 constexpr char kDefaultTrustDomain[] = "datarun.local";
-constexpr char kDefaultDepartments[] = "land,tax,housing,registry";
+// The departments of the local deployment (deploy/local): the five
+// reference departments, the service hall and the audit office.
+constexpr char kDefaultDepartments[] =
+    "land,tax,housing,registry,market,servicehall,audit";
 
 // Parsed "--flag value" / "--flag=value" / "--switch" words.
 class Flags {

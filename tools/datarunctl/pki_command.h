@@ -2,7 +2,8 @@
 // exchange/security/dev_pki.h).
 //
 //   pki init   --dir D [--trust-domain datarun.local]
-//                      [--departments land,tax,housing,registry]
+//                      [--departments land,tax,housing,registry,market,
+//                                     servicehall,audit]
 //   pki issue  --dir D (--department X | --exchange) [--trust-domain TD]
 //   pki revoke --dir D --department X
 //   pki list   --dir D

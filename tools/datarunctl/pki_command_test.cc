@@ -110,7 +110,8 @@ TEST_F(PkiCommandTest, InitIssueRevokeList) {
 TEST_F(PkiCommandTest, CustomTrustDomainAndDefaults) {
   ASSERT_EQ(Run({"init", "--dir", dir_, "--trust-domain", "gov.example"}), 0)
       << err_.str();
-  for (const char* dept : {"land", "tax", "housing", "registry"}) {
+  for (const char* dept : {"land", "tax", "housing", "registry", "market",
+                           "servicehall", "audit"}) {
     EXPECT_THAT(ListLine(absl::StrCat("dept-", dept, ".pem")),
                 HasSubstr(absl::StrCat("spiffe://gov.example/dept/", dept)));
   }
