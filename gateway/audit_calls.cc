@@ -16,10 +16,10 @@ void GetCheckpoint(ExchangeClients* clients, ExchangeIdentity& identity,
       v1::GetCheckpointRequest(), std::move(done));
 }
 
-absl::StatusOr<AuditFilters> ParseAuditFilters(const HttpRequest& request) {
-  AuditFilters filters;
-  filters.subject = request.Query("subject");
-  v1::SearchEntriesRequest& search = filters.search;
+absl::StatusOr<v1::SearchEntriesRequest> ParseAuditFilters(
+    const HttpRequest& request) {
+  v1::SearchEntriesRequest search;
+  search.set_subject(request.Query("subject"));
   search.set_consumer(request.Query("consumer"));
   search.set_dataset(request.Query("dataset"));
   search.set_purpose(request.Query("purpose"));
@@ -37,70 +37,18 @@ absl::StatusOr<AuditFilters> ParseAuditFilters(const HttpRequest& request) {
   if (!page_size.ok()) return page_size.status();
   search.set_page_size(static_cast<int32_t>(*page_size));
   search.set_page_token(request.Query("page_token"));
-  return filters;
+  return search;
 }
 
-namespace {
-
-bool Matches(const v1::SearchEntriesRequest& filter,
-             const v1::AuditEntry& entry) {
-  if (!filter.consumer().empty() && entry.consumer() != filter.consumer()) {
-    return false;
-  }
-  if (!filter.dataset().empty() && entry.dataset() != filter.dataset()) {
-    return false;
-  }
-  if (!filter.purpose().empty() && entry.purpose() != filter.purpose()) {
-    return false;
-  }
-  if (filter.from_micros() != 0 && entry.time_micros() < filter.from_micros()) {
-    return false;
-  }
-  if (filter.to_micros() != 0 && entry.time_micros() >= filter.to_micros()) {
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-void SearchAudit(ExchangeClients* clients, const AuditFilters& filters,
-                 SearchDone done) {
-  if (filters.subject.empty()) {
-    CallUnary<v1::SearchEntriesRequest, v1::SearchEntriesResponse>(
-        clients,
-        [stub = clients->auditor().audit.get()](auto* c, auto* q, auto* r,
-                                                auto cb) {
-          stub->async()->SearchEntries(c, q, r, std::move(cb));
-        },
-        filters.search, std::move(done));
-    return;
-  }
-  v1::ListSubjectAccessesRequest request;
-  request.set_subject(filters.subject);
-  request.set_page_size(filters.search.page_size());
-  request.set_page_token(filters.search.page_token());
-  CallUnary<v1::ListSubjectAccessesRequest, v1::ListSubjectAccessesResponse>(
+void SearchAudit(ExchangeClients* clients,
+                 const v1::SearchEntriesRequest& search, SearchDone done) {
+  CallUnary<v1::SearchEntriesRequest, v1::SearchEntriesResponse>(
       clients,
       [stub = clients->auditor().audit.get()](auto* c, auto* q, auto* r,
                                               auto cb) {
-        stub->async()->ListSubjectAccesses(c, q, r, std::move(cb));
+        stub->async()->SearchEntries(c, q, r, std::move(cb));
       },
-      std::move(request),
-      [filter = filters.search, done = std::move(done)](
-          absl::Status status, v1::ListSubjectAccessesResponse response) {
-        v1::SearchEntriesResponse out;
-        if (status.ok()) {
-          for (v1::ProvedEntry& entry : *response.mutable_entries()) {
-            if (Matches(filter, entry.entry())) {
-              *out.add_entries() = std::move(entry);
-            }
-          }
-          *out.mutable_checkpoint() = std::move(*response.mutable_checkpoint());
-          out.set_next_page_token(response.next_page_token());
-        }
-        done(status, std::move(out));
-      });
+      search, std::move(done));
 }
 
 }  // namespace datarun::gateway

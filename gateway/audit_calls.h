@@ -22,23 +22,17 @@ using SearchDone = std::function<void(absl::Status, v1::SearchEntriesResponse)>;
 void GetCheckpoint(ExchangeClients* clients, ExchangeIdentity& identity,
                    CheckpointDone done);
 
-// The audit console's filters: subject, consumer, dataset, purpose, since,
-// until (see TimeParamMicros), page_size (1..200), page_token.
-struct AuditFilters {
-  std::string subject;
-  v1::SearchEntriesRequest search;
-};
+// Reads the audit console's filters from the query string into a search
+// request: subject, consumer, dataset, purpose, since, until (see
+// TimeParamMicros), page_size (1..200), page_token. INVALID_ARGUMENT naming
+// the parameter.
+absl::StatusOr<v1::SearchEntriesRequest> ParseAuditFilters(
+    const HttpRequest& request);
 
-// Reads the filters from the query string. INVALID_ARGUMENT naming the
-// parameter.
-absl::StatusOr<AuditFilters> ParseAuditFilters(const HttpRequest& request);
-
-// Runs one page of the search as the auditor: Audit.SearchEntries, or, with
-// a subject, Audit.ListSubjectAccesses whose entries are then filtered by
-// the other filters (consumer, dataset, purpose, time) — the answer has the
-// SearchEntriesResponse shape either way.
-void SearchAudit(ExchangeClients* clients, const AuditFilters& filters,
-                 SearchDone done);
+// Runs one page of Audit.SearchEntries as the auditor (a subject is
+// searched through the exchange's subject index, with the other filters).
+void SearchAudit(ExchangeClients* clients,
+                 const v1::SearchEntriesRequest& search, SearchDone done);
 
 }  // namespace datarun::gateway
 

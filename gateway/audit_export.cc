@@ -20,11 +20,11 @@ constexpr int64_t kMaxLines = 100000;
 
 class Export : public std::enable_shared_from_this<Export> {
  public:
-  Export(ApiContext context, ApiCallPtr call, AuditFilters filters)
+  Export(ApiContext context, ApiCallPtr call, v1::SearchEntriesRequest search)
       : api_(std::move(context)),
         call_(std::move(call)),
-        filters_(std::move(filters)) {
-    filters_.search.set_page_size(200);
+        search_(std::move(search)) {
+    search_.set_page_size(200);
   }
 
   void Start() {
@@ -40,7 +40,7 @@ class Export : public std::enable_shared_from_this<Export> {
  private:
   void Next() {
     auto self = shared_from_this();
-    SearchAudit(api_.clients, filters_,
+    SearchAudit(api_.clients, search_,
                 [self](absl::Status status, v1::SearchEntriesResponse page) {
                   self->OnPage(status, std::move(page));
                 });
@@ -75,7 +75,7 @@ class Export : public std::enable_shared_from_this<Export> {
       call_->responder->StreamWrite(std::move(chunk));
       return call_->responder->EndStream();
     }
-    filters_.search.set_page_token(page.next_page_token());
+    search_.set_page_token(page.next_page_token());
     auto self = shared_from_this();
     call_->responder->StreamWrite(std::move(chunk), [self]() {
       if (self->cancelled_) return self->call_->responder->EndStream();
@@ -85,7 +85,7 @@ class Export : public std::enable_shared_from_this<Export> {
 
   const ApiContext api_;
   const ApiCallPtr call_;
-  AuditFilters filters_;
+  v1::SearchEntriesRequest search_;
   bool started_ = false;
   int64_t lines_ = 0;
   std::atomic<bool> cancelled_{false};
@@ -94,7 +94,8 @@ class Export : public std::enable_shared_from_this<Export> {
 }  // namespace
 
 void ExportAudit(const ApiContext& context, const ApiCallPtr& call) {
-  absl::StatusOr<AuditFilters> filters = ParseAuditFilters(call->request);
+  absl::StatusOr<v1::SearchEntriesRequest> filters =
+      ParseAuditFilters(call->request);
   if (!filters.ok()) return call->Fail(filters.status());
   if (!context.stats->TryOpenStream(context.config->limits().max_streams())) {
     return call->Fail(absl::ResourceExhaustedError(

@@ -20,7 +20,8 @@ void ExportAudit(const ApiContext& context, const ApiCallPtr& call);
 namespace {
 
 void SearchEntries(const ApiContext& context, const ApiCallPtr& call) {
-  absl::StatusOr<AuditFilters> filters = ParseAuditFilters(call->request);
+  absl::StatusOr<v1::SearchEntriesRequest> filters =
+      ParseAuditFilters(call->request);
   if (!filters.ok()) return call->Fail(filters.status());
   SearchAudit(context.clients, *filters,
               [call](absl::Status status, v1::SearchEntriesResponse response) {

@@ -182,6 +182,13 @@ grpc::ServerUnaryReactor* AuditService::SearchEntries(
               request->to_micros(), ")"));
         }
         audit::AuditLog::SearchQuery query;
+        if (!request->subject().empty()) {
+          // The subject is neither logged nor echoed in errors.
+          RETURN_IF_ERROR(access_.CheckSubjectAccess(caller));
+          ASSIGN_OR_RETURN(query.subject_hash,
+                           SubjectHashOf(request->subject()));
+          line.Bool("by_subject", true);
+        }
         query.consumer = std::move(consumer);
         query.dataset = request->dataset();
         query.purpose = request->purpose();
@@ -210,15 +217,8 @@ grpc::ServerUnaryReactor* AuditService::ListSubjectAccesses(
                                 LogLine& line) -> absl::Status {
         // The subject is neither logged nor echoed in errors.
         RETURN_IF_ERROR(access_.CheckSubjectAccess(caller));
-        if (request->subject().empty()) {
-          return absl::InvalidArgumentError(
-              "subject: required (resident identity number or unified "
-              "social credit code)");
-        }
-        RETURN_IF_ERROR(identity::ValidateSubject(request->subject()).status());
         audit::AuditLog::SearchQuery query;
-        query.subject_hash = options_.subject_hasher->Hash(
-            absl::AsciiStrToUpper(request->subject()));
+        ASSIGN_OR_RETURN(query.subject_hash, SubjectHashOf(request->subject()));
         absl::Status status = SearchPage(
             std::move(query), request->page_size(), request->page_token(),
             response->mutable_entries(), response->mutable_checkpoint(),
@@ -226,6 +226,21 @@ grpc::ServerUnaryReactor* AuditService::ListSubjectAccesses(
         line.Int("entries", response->entries_size());
         return status;
       });
+}
+
+absl::StatusOr<std::string> AuditService::SubjectHashOf(
+    absl::string_view subject) const {
+  if (subject.empty()) {
+    return absl::InvalidArgumentError(
+        "subject: required (resident identity number or unified social "
+        "credit code)");
+  }
+  identity::SubjectKind kind;
+  ASSIGN_OR_RETURN(std::string normalized,
+                   identity::NormalizeSubject(subject, &kind));
+  // The query path hashes the canonical spelling (upper-case check
+  // character), so both spellings find the same entries.
+  return options_.subject_hasher->Hash(absl::AsciiStrToUpper(normalized));
 }
 
 absl::Status AuditService::DoGetCheckpoint(

@@ -110,6 +110,11 @@ class AuditService final : public v1::Audit::CallbackService {
   absl::Status DoListEntries(const std::string& caller,
                              const v1::ListEntriesRequest& request,
                              v1::ListEntriesResponse* response);
+  // The audit key's hash of `subject` as the query path records it (a
+  // legacy 15-digit identity number upgraded, the check character
+  // upper-cased). INVALID_ARGUMENT "subject: <reason>" when `subject` is
+  // empty or malformed; the number is never echoed.
+  absl::StatusOr<std::string> SubjectHashOf(absl::string_view subject) const;
   // Shared by SearchEntries and ListSubjectAccesses: runs `query` (its
   // start_index and limit set from the page token and size) and fills the
   // three out-parameters of either response.

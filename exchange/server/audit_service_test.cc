@@ -404,6 +404,60 @@ TEST_F(AuditServiceTest, SubjectAccessesForTheServiceHallAndAuditors) {
   }
 }
 
+TEST_F(AuditServiceTest, ALegacyNumberFindsTheUpgradedNumbersAccesses) {
+  v1::ListSubjectAccessesRequest request;
+  // Alice's number before 1999: no century, no check character.
+  request.set_subject("110105491231002");
+  v1::ListSubjectAccessesResponse response;
+  grpc::Status status =
+      Call(*As("servicehall"), &v1::Audit::Stub::ListSubjectAccesses, request,
+           &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.entries_size(), kEntries / 3);
+}
+
+TEST_F(AuditServiceTest, AuditorsSearchBySubjectWithOtherFilters) {
+  v1::SearchEntriesRequest request;
+  request.set_subject(kAlice);
+  request.set_consumer("tax");
+  request.set_page_size(2);
+  std::vector<uint64_t> indexes;
+  for (const v1::ProvedEntry& entry : SearchAll("audit", request)) {
+    EXPECT_EQ(entry.entry().subject_hash(), hasher_->Hash(kAlice));
+    indexes.push_back(entry.index());
+  }
+  // Alice: i % 3 == 0; tax: odd i.
+  EXPECT_THAT(indexes, ::testing::ElementsAre(3, 9, 15, 21, 27));
+
+  request.set_consumer("");
+  request.set_from_micros(1010 * 1000000LL);
+  request.set_to_micros(1020 * 1000000LL);
+  indexes.clear();
+  for (const v1::ProvedEntry& entry : SearchAll("audit", request)) {
+    indexes.push_back(entry.index());
+  }
+  EXPECT_THAT(indexes, ::testing::ElementsAre(12, 15, 18));
+
+  // A department that is neither an audit reader nor the service hall may
+  // not ask by subject, even among its own accesses.
+  request.clear_from_micros();
+  request.clear_to_micros();
+  v1::SearchEntriesResponse response;
+  grpc::Status status =
+      Call(*As("tax"), &v1::Audit::Stub::SearchEntries, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(response.entries_size(), 0);
+
+  std::string bad = kAlice;
+  bad[17] = '1';
+  request.set_subject(bad);
+  status =
+      Call(*As("audit"), &v1::Audit::Stub::SearchEntries, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("subject"));
+  EXPECT_THAT(status.error_message(), Not(HasSubstr(bad)));
+}
+
 TEST_F(AuditServiceTest, MalformedSubjectIsRefusedWithoutEchoingIt) {
   v1::ListSubjectAccessesRequest request;
   std::string bad = kAlice;

@@ -246,6 +246,17 @@ TEST_F(AuditIntegrationTest, DepartmentsSeeOnlyTheirOwnAccesses) {
   EXPECT_THAT(out_.str(), HasSubstr("1 entry"));
   EXPECT_THAT(out_.str(), HasSubstr("housing.dwelling_count"));
   EXPECT_THAT(out_.str(), HasSubstr("verified"));
+  // By subject through the exchange's subject index: the buyer was read
+  // once (by tax), the seller never by tax.
+  ctl::AuditFlags by_subject;
+  by_subject.subject = Subject("buyer_id");
+  ASSERT_EQ(Ctl("audit", {"search"}, by_subject), 0) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("1 entry"));
+  EXPECT_THAT(out_.str(), HasSubstr("housing.dwelling_count"));
+  by_subject.subject = Subject("seller_id");
+  by_subject.consumer = "tax";
+  ASSERT_EQ(Ctl("audit", {"search"}, by_subject), 0) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("0 entries"));
   ASSERT_EQ(Ctl("audit", {"proof", "1"}), 0) << err_.str();
   EXPECT_THAT(out_.str(), HasSubstr("audit entry #1: verified"));
   EXPECT_THAT(out_.str(), HasSubstr("tax read housing.dwelling_count"));

@@ -28,7 +28,8 @@ constexpr char kUsage[] =
     "usage: datarunctl audit verify [--dir=DIR] [--verifier_key=KEY]\n"
     "       datarunctl audit proof <index> [--tree_size=N]\n"
     "       datarunctl audit search [--consumer=D] [--dataset=X] "
-    "[--purpose=P] [--from=TIME] [--to=TIME] [--limit=N]\n"
+    "[--purpose=P] [--subject=ID]\n"
+    "                              [--from=TIME] [--to=TIME] [--limit=N]\n"
     "       datarunctl audit who-accessed <identity number>\n"
     "       datarunctl audit export [--from=I] [--to=J] --out=FILE\n"
     "Calls act as --as (default audit; who-accessed: servicehall). TIME is\n"
@@ -209,6 +210,7 @@ int RunSearch(CommandContext& context, const AuditFlags& flags,
   request.set_consumer(flags.consumer);
   request.set_dataset(flags.dataset);
   request.set_purpose(flags.purpose);
+  request.set_subject(flags.subject);
   absl::StatusOr<int64_t> from = ParseTimeFlag("--from", flags.from);
   if (!from.ok()) return Fail(from.status(), err);
   absl::StatusOr<int64_t> to = ParseTimeFlag("--to", flags.to);

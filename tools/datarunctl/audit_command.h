@@ -45,6 +45,8 @@ struct AuditFlags {
   std::string consumer;
   std::string dataset;
   std::string purpose;
+  // search: only entries about this subject (never printed unmasked).
+  std::string subject;
   std::string from;
   std::string to;
   // search / who-accessed: stop after this many entries.

@@ -47,6 +47,9 @@ ABSL_FLAG(uint64_t, tree_size, 0,
           "audit proof: tree size to prove in (default: latest checkpoint).");
 ABSL_FLAG(std::string, consumer, "", "audit search: consumer department.");
 ABSL_FLAG(std::string, dataset, "", "audit search: dataset id.");
+ABSL_FLAG(std::string, subject, "",
+          "audit search: only entries about this identity number or credit "
+          "code.");
 ABSL_FLAG(std::string, from, "",
           "audit search: from time (RFC 3339 or YYYY-MM-DD); audit export: "
           "first entry index.");
@@ -179,6 +182,7 @@ int main(int argc, char** argv) {
     audit.tree_size = absl::GetFlag(FLAGS_tree_size);
     audit.consumer = absl::GetFlag(FLAGS_consumer);
     audit.dataset = absl::GetFlag(FLAGS_dataset);
+    audit.subject = absl::GetFlag(FLAGS_subject);
     audit.purpose = absl::GetFlag(FLAGS_purpose);
     audit.from = absl::GetFlag(FLAGS_from);
     audit.to = absl::GetFlag(FLAGS_to);
