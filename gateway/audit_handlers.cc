@@ -6,11 +6,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "exchange/audit/proof_check.h"
 #include "exchange/merkle/hash.h"
 #include "gateway/audit_calls.h"
 #include "gateway/handlers.h"
 #include "gateway/query_params.h"
-#include "tools/datarunctl/audit_verify.h"
 
 namespace datarun::gateway {
 
@@ -181,14 +181,14 @@ class ConsistencyCheck : public std::enable_shared_from_this<ConsistencyCheck> {
     older.root = merkle::EmptyRoot();
     if (result_.old_size() != 0) {
       absl::StatusOr<checkpoint::Checkpoint> opened =
-          ctl::OpenCheckpoint(result_.old_checkpoint(), *verifier);
+          audit::OpenCheckpoint(result_.old_checkpoint(), *verifier);
       if (!opened.ok()) return opened.status();
       older = *opened;
     }
     absl::StatusOr<checkpoint::Checkpoint> newer =
-        ctl::OpenCheckpoint(result_.new_checkpoint(), *verifier);
+        audit::OpenCheckpoint(result_.new_checkpoint(), *verifier);
     if (!newer.ok()) return newer.status();
-    return ctl::VerifyConsistency(older, *newer, result_.proof());
+    return audit::VerifyConsistency(older, *newer, result_.proof());
   }
 
   const ApiContext api_;

@@ -3,10 +3,10 @@
 #include <memory>
 #include <utility>
 
+#include "exchange/audit/proof_check.h"
 #include "gateway/audit_calls.h"
 #include "gateway/handlers.h"
 #include "gateway/query_params.h"
-#include "tools/datarunctl/audit_verify.h"
 
 namespace datarun::gateway {
 namespace {
@@ -16,7 +16,7 @@ void VerifyAccesses(v1::MyAccessesResponse* out) {
   absl::StatusOr<checkpoint::NoteVerifier> verifier =
       checkpoint::NoteVerifier::FromVerifierKey(out->verifier_key());
   absl::StatusOr<checkpoint::Checkpoint> checkpoint =
-      verifier.ok() ? ctl::OpenCheckpoint(out->checkpoint(), *verifier)
+      verifier.ok() ? audit::OpenCheckpoint(out->checkpoint(), *verifier)
                     : absl::StatusOr<checkpoint::Checkpoint>(verifier.status());
   out->set_checkpoint_verified(checkpoint.ok());
   for (v1::VerifiedEntry& entry : *out->mutable_entries()) {
@@ -27,7 +27,7 @@ void VerifyAccesses(v1::MyAccessesResponse* out) {
       *proved.mutable_entry() = entry.entry();
       proved.set_leaf_hash(entry.leaf_hash());
       *proved.mutable_inclusion_proof() = entry.inclusion_proof();
-      verified = ctl::VerifyProvedEntry(proved, *checkpoint);
+      verified = audit::VerifyProvedEntry(proved, *checkpoint);
     }
     entry.set_gateway_verified(verified.ok());
     if (!verified.ok()) entry.set_verify_error(std::string(verified.message()));

@@ -24,6 +24,7 @@
 #include "common/file_util.h"
 #include "datarun/v1/audit_service.grpc.pb.h"
 #include "exchange/audit/digest.h"
+#include "exchange/audit/proof_check.h"
 #include "exchange/audit/verifier.h"
 #include "exchange/checkpoint/note_verifier.h"
 #include "exchange/security/names.h"
@@ -31,7 +32,6 @@
 #include "gtest/gtest.h"
 #include "tests/integration/stack_fixture.h"
 #include "tools/datarunctl/audit_command.h"
-#include "tools/datarunctl/audit_verify.h"
 
 namespace datarun::testing {
 namespace {
@@ -89,7 +89,7 @@ class AuditIntegrationTest : public StackFixture {
     if (verifier_key_.empty()) verifier_key_ = response.verifier_key();
     EXPECT_EQ(response.verifier_key(), verifier_key_)
         << "the exchange's checkpoint key changed";
-    auto checkpoint = ctl::OpenCheckpoint(response.checkpoint(), Verifier());
+    auto checkpoint = audit::OpenCheckpoint(response.checkpoint(), Verifier());
     EXPECT_TRUE(checkpoint.ok()) << checkpoint.status();
     if (signed_checkpoint != nullptr)
       *signed_checkpoint = response.checkpoint();
@@ -153,7 +153,8 @@ TEST_F(AuditIntegrationTest, WhoAccessedListsTheQueriesWithVerifiedProofs) {
   Latest(*audit, nullptr);
   for (const v1::QueryResponse& response : responses) {
     const v1::AuditReceipt& receipt = response.receipt();
-    auto checkpoint = ctl::OpenCheckpointNote(receipt.checkpoint(), Verifier());
+    auto checkpoint =
+        audit::OpenCheckpointNote(receipt.checkpoint(), Verifier());
     ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
     EXPECT_EQ(checkpoint->size, receipt.tree_size());
     v1::GetInclusionProofRequest request;
@@ -163,8 +164,8 @@ TEST_F(AuditIntegrationTest, WhoAccessedListsTheQueriesWithVerifiedProofs) {
     ASSERT_TRUE(
         Call(*audit, &v1::Audit::Stub::GetInclusionProof, request, &proof)
             .ok());
-    EXPECT_TRUE(ctl::VerifyInclusion(receipt.entry_index(), proof.leaf_hash(),
-                                     proof.proof(), *checkpoint)
+    EXPECT_TRUE(audit::VerifyInclusion(receipt.entry_index(), proof.leaf_hash(),
+                                       proof.proof(), *checkpoint)
                     .ok());
   }
 
@@ -374,10 +375,10 @@ TEST_F(AuditIntegrationTest, EveryAcknowledgedAccessSurvivesKillDashNine) {
     EXPECT_EQ(
         audit::Sha256Hex(audit::SerializeDeterministically(logged.entry())),
         ack.receipt.entry_digest());
-    ASSERT_TRUE(ctl::VerifyProvedEntry(logged, latest).ok()) << index;
+    ASSERT_TRUE(audit::VerifyProvedEntry(logged, latest).ok()) << index;
 
     // The receipt's checkpoint is signed and consistent with the new one.
-    auto old = ctl::OpenCheckpointNote(ack.receipt.checkpoint(), Verifier());
+    auto old = audit::OpenCheckpointNote(ack.receipt.checkpoint(), Verifier());
     ASSERT_TRUE(old.ok()) << old.status();
     if (consistency_checked.emplace(old->size, true).second) {
       v1::GetConsistencyProofRequest request;
@@ -387,7 +388,7 @@ TEST_F(AuditIntegrationTest, EveryAcknowledgedAccessSurvivesKillDashNine) {
       ASSERT_TRUE(
           Call(*audit, &v1::Audit::Stub::GetConsistencyProof, request, &proof)
               .ok());
-      ASSERT_TRUE(ctl::VerifyConsistency(*old, latest, proof.proof()).ok())
+      ASSERT_TRUE(audit::VerifyConsistency(*old, latest, proof.proof()).ok())
           << "checkpoint of size " << old->size;
     }
   }

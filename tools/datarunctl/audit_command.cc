@@ -12,12 +12,12 @@
 #include "absl/time/time.h"
 #include "common/log.h"
 #include "datarun/v1/audit_service.grpc.pb.h"
+#include "exchange/audit/proof_check.h"
 #include "exchange/audit/verifier.h"
 #include "exchange/identity/subject_id.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/datarunctl/audit_render.h"
 #include "tools/datarunctl/audit_session.h"
-#include "tools/datarunctl/audit_verify.h"
 #include "tools/datarunctl/exchange_client.h"
 #include "tools/datarunctl/render.h"
 
@@ -152,8 +152,8 @@ int RunProof(const std::string& index_text, CommandContext& context,
   absl::StatusOr<checkpoint::Checkpoint> checkpoint =
       (*session)->Open(proof.checkpoint());
   if (!checkpoint.ok()) return Fail(checkpoint.status(), err);
-  absl::Status verified =
-      VerifyInclusion(*index, proof.leaf_hash(), proof.proof(), *checkpoint);
+  absl::Status verified = audit::VerifyInclusion(*index, proof.leaf_hash(),
+                                                 proof.proof(), *checkpoint);
 
   // Audit readers may also see the entry; check it matches the leaf.
   v1::ListEntriesRequest list;
@@ -170,7 +170,7 @@ int RunProof(const std::string& index_text, CommandContext& context,
       listed.entries_size() == 1) {
     entry = &listed.entries(0).entry();
     if (verified.ok() &&
-        merkle::HashBytes(EntryLeafHash(*entry)) != proof.leaf_hash()) {
+        merkle::HashBytes(audit::EntryLeafHash(*entry)) != proof.leaf_hash()) {
       verified = absl::DataLossError(absl::StrCat(
           "entry ", *index, ": the entry served does not match its leaf hash"));
     }
@@ -326,7 +326,7 @@ int RunExport(CommandContext& context, const AuditFlags& flags,
     }
     for (const v1::ProvedEntry& entry : page.entries()) {
       if (!status.ok()) break;
-      status = VerifyProvedEntry(entry, *checkpoint);
+      status = audit::VerifyProvedEntry(entry, *checkpoint);
       file << JsonLine(entry);
     }
     if (!status.ok()) {

@@ -9,7 +9,7 @@
 #include "common/file_util.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
-#include "tools/datarunctl/audit_verify.h"
+#include "exchange/audit/proof_check.h"
 
 namespace datarun::ctl {
 
@@ -76,7 +76,7 @@ absl::StatusOr<checkpoint::Checkpoint> AuditSession::Open(
   auto it = opened_.find(signed_checkpoint.note());
   if (it != opened_.end()) return it->second;
   ASSIGN_OR_RETURN(checkpoint::Checkpoint checkpoint,
-                   OpenCheckpoint(signed_checkpoint, *verifier_));
+                   audit::OpenCheckpoint(signed_checkpoint, *verifier_));
   opened_.emplace(signed_checkpoint.note(), checkpoint);
   return checkpoint;
 }
@@ -90,8 +90,9 @@ void AuditSession::CheckPage(
     CheckedEntry entry;
     entry.proved = proved;
     entry.tree_size = signed_checkpoint.tree_size();
-    entry.verified = checkpoint.ok() ? VerifyProvedEntry(proved, *checkpoint)
-                                     : checkpoint.status();
+    entry.verified = checkpoint.ok()
+                         ? audit::VerifyProvedEntry(proved, *checkpoint)
+                         : checkpoint.status();
     checked->push_back(std::move(entry));
   }
 }

@@ -1,4 +1,4 @@
-#include "tools/datarunctl/audit_verify.h"
+#include "exchange/audit/proof_check.h"
 
 #include <stdlib.h>
 
@@ -11,17 +11,17 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace datarun::ctl {
+namespace datarun::audit {
 namespace {
 
 using ::testing::HasSubstr;
 
 // A real audit log of 11 entries in a temporary directory, and helpers to
 // build what the Audit service would return.
-class AuditVerifyTest : public ::testing::Test {
+class ProofCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/audit_verify_test.XXXXXX";
+    char tmpl[] = "/tmp/proof_check_test.XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     audit::AuditLog::Options options;
@@ -79,13 +79,13 @@ class AuditVerifyTest : public ::testing::Test {
   std::unique_ptr<checkpoint::NoteVerifier> verifier_;
 };
 
-TEST_F(AuditVerifyTest, EntryLeafHashIsWhatTheLogStores) {
+TEST_F(ProofCheckTest, EntryLeafHashIsWhatTheLogStores) {
   for (uint64_t i = 0; i < 11; ++i) {
     EXPECT_EQ(EntryLeafHash((*log_->Read(i, i + 1))[0]), *log_->LeafHash(i));
   }
 }
 
-TEST_F(AuditVerifyTest, GenuineEntriesVerify) {
+TEST_F(ProofCheckTest, GenuineEntriesVerify) {
   auto checkpoint = OpenCheckpoint(Latest(), *verifier_);
   ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
   EXPECT_EQ(checkpoint->size, 11u);
@@ -94,7 +94,7 @@ TEST_F(AuditVerifyTest, GenuineEntriesVerify) {
   }
 }
 
-TEST_F(AuditVerifyTest, AlteredEntryIsCaughtByItsLeafHash) {
+TEST_F(ProofCheckTest, AlteredEntryIsCaughtByItsLeafHash) {
   auto checkpoint = OpenCheckpoint(Latest(), *verifier_);
   ASSERT_TRUE(checkpoint.ok());
   v1::ProvedEntry proved = Proved(4);
@@ -104,7 +104,7 @@ TEST_F(AuditVerifyTest, AlteredEntryIsCaughtByItsLeafHash) {
   EXPECT_THAT(status.message(), HasSubstr("entry 4: the entry does not match"));
 }
 
-TEST_F(AuditVerifyTest, AlteredProofOrMovedEntryFails) {
+TEST_F(ProofCheckTest, AlteredProofOrMovedEntryFails) {
   auto checkpoint = OpenCheckpoint(Latest(), *verifier_);
   ASSERT_TRUE(checkpoint.ok());
   v1::ProvedEntry proved = Proved(4);
@@ -124,7 +124,7 @@ TEST_F(AuditVerifyTest, AlteredProofOrMovedEntryFails) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(AuditVerifyTest, CheckpointNeedsTheTrustedKeyAndMatchingCopies) {
+TEST_F(ProofCheckTest, CheckpointNeedsTheTrustedKeyAndMatchingCopies) {
   auto other = checkpoint::NoteSigner::Generate("datarun.local/audit");
   ASSERT_TRUE(other.ok());
   auto other_verifier =
@@ -148,7 +148,7 @@ TEST_F(AuditVerifyTest, CheckpointNeedsTheTrustedKeyAndMatchingCopies) {
             absl::StatusCode::kUnauthenticated);
 }
 
-TEST_F(AuditVerifyTest, ConsistencyBetweenCheckpoints) {
+TEST_F(ProofCheckTest, ConsistencyBetweenCheckpoints) {
   auto older = OpenCheckpoint(Latest(), *verifier_);
   ASSERT_TRUE(older.ok());
   v1::AuditEntry entry;
@@ -171,4 +171,4 @@ TEST_F(AuditVerifyTest, ConsistencyBetweenCheckpoints) {
 }
 
 }  // namespace
-}  // namespace datarun::ctl
+}  // namespace datarun::audit

@@ -1,13 +1,13 @@
 // Client-side checks of what the Audit service returns: signed checkpoints
 // against a trusted verifier key, inclusion proofs of entries against a
 // verified checkpoint, consistency between two verified checkpoints. Shared
-// by `datarunctl audit` and the integration tests; trusts nothing the
-// server says that it can recompute (the leaf hash is recomputed from the
+// by `datarunctl audit`, the gateway and the integration tests; trusts nothing
+// the server says that it can recompute (the leaf hash is recomputed from the
 // entry itself).
 //
 // Pure functions; thread-safe.
-#ifndef DATARUN_TOOLS_DATARUNCTL_AUDIT_VERIFY_H_
-#define DATARUN_TOOLS_DATARUNCTL_AUDIT_VERIFY_H_
+#ifndef DATARUN_EXCHANGE_AUDIT_PROOF_CHECK_H_
+#define DATARUN_EXCHANGE_AUDIT_PROOF_CHECK_H_
 
 #include <cstdint>
 #include <string>
@@ -22,7 +22,7 @@
 #include "exchange/merkle/hash.h"
 #include "google/protobuf/repeated_ptr_field.h"
 
-namespace datarun::ctl {
+namespace datarun::audit {
 
 using HashList = google::protobuf::RepeatedPtrField<std::string>;
 
@@ -66,6 +66,6 @@ absl::Status VerifyConsistency(const checkpoint::Checkpoint& older,
                                const checkpoint::Checkpoint& newer,
                                const HashList& proof);
 
-}  // namespace datarun::ctl
+}  // namespace datarun::audit
 
-#endif  // DATARUN_TOOLS_DATARUNCTL_AUDIT_VERIFY_H_
+#endif  // DATARUN_EXCHANGE_AUDIT_PROOF_CHECK_H_

@@ -1,4 +1,4 @@
-#include "tools/datarunctl/audit_verify.h"
+#include "exchange/audit/proof_check.h"
 
 #include <vector>
 
@@ -7,7 +7,7 @@
 #include "exchange/audit/digest.h"
 #include "exchange/merkle/verify.h"
 
-namespace datarun::ctl {
+namespace datarun::audit {
 namespace {
 
 absl::Status Prefix(absl::string_view prefix, const absl::Status& status) {
@@ -102,4 +102,4 @@ absl::Status VerifyConsistency(const checkpoint::Checkpoint& older,
                                           newer.root, hashes));
 }
 
-}  // namespace datarun::ctl
+}  // namespace datarun::audit
