@@ -520,6 +520,29 @@ TEST_F(GatewayIntegrationTest, CitizenSeesEveryOwnCaseAndNoOneElses) {
   EXPECT_THAT(invalid.body, HasSubstr("query parameter party"));
   EXPECT_THAT(invalid.body, Not(HasSubstr(bad)));
 
+  // The exchange's Case.List itself: the filter, and a bad number refused
+  // without being echoed.
+  auto cases = v1::Case::NewStub(ChannelAs("servicehall"));
+  for (const std::string& party : {buyer, bad}) {
+    grpc::ClientContext call;
+    call.set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(10));
+    v1::ListCasesRequest request;
+    request.set_party_subject(party);
+    v1::ListCasesResponse response;
+    grpc::Status status = cases->List(&call, request, &response);
+    if (party == buyer) {
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_EQ(response.cases_size(), 2);
+      EXPECT_EQ(response.cases(0).case_id(), own_new);
+      EXPECT_EQ(response.cases(1).case_id(), own_old);
+    } else {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_THAT(status.error_message(), HasSubstr("party_subject"));
+      EXPECT_THAT(status.error_message(), Not(HasSubstr(bad)));
+    }
+  }
+
   // The access log names routes, never the numbers the query strings
   // carried.
   const std::string log = GatewayLog();
@@ -527,6 +550,12 @@ TEST_F(GatewayIntegrationTest, CitizenSeesEveryOwnCaseAndNoOneElses) {
   EXPECT_THAT(log, Not(HasSubstr(buyer)));
   EXPECT_THAT(log, Not(HasSubstr(seller)));
   EXPECT_THAT(log, Not(HasSubstr(bad)));
+  // Nor does the exchange's log (Case.List logs by_party, not the party).
+  auto exchange_log = ReadFile(state_dir() + "/logs/exchange.log");
+  ASSERT_TRUE(exchange_log.ok()) << exchange_log.status();
+  EXPECT_THAT(*exchange_log, HasSubstr(R"("by_party":true)"));
+  EXPECT_THAT(*exchange_log, Not(HasSubstr(buyer)));
+  EXPECT_THAT(*exchange_log, Not(HasSubstr(bad)));
 }
 
 TEST_F(GatewayIntegrationTest, BadRequestsAreClearErrorsAndWriteNothing) {
