@@ -127,6 +127,10 @@ void ListCases(const ApiContext& context, const ApiCallPtr& call) {
     // A citizen's cases come from the exchange's party index: every one of
     // them, a page at a time, and nobody else's.
     const std::string& self = call->session->user.subject;
+    if (self.empty()) {
+      return call->Fail(absl::PermissionDeniedError(
+          "this citizen session names no identity number"));
+    }
     if (!party->empty() && *party != self) {
       return call->Fail(absl::PermissionDeniedError(
           "query parameter party: a citizen may list only their own cases"));
