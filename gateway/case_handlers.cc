@@ -5,6 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "exchange/identity/subject_id.h"
 #include "gateway/case_access.h"
 #include "gateway/handlers.h"
 #include "gateway/json_codec.h"
@@ -90,6 +92,23 @@ absl::StatusOr<v1::CaseState> CaseStateParam(const HttpRequest& request) {
   return state;
 }
 
+// The `party` parameter normalized (a legacy 15-digit number upgraded), ""
+// when absent; INVALID_ARGUMENT naming the parameter, never echoing it.
+absl::StatusOr<std::string> PartyParam(const HttpRequest& request) {
+  const std::string party = request.Query("party");
+  if (party.empty()) return party;
+  identity::SubjectKind kind;
+  absl::StatusOr<std::string> normalized =
+      identity::NormalizeSubject(party, &kind);
+  if (!normalized.ok()) {
+    absl::string_view reason = normalized.status().message();
+    absl::ConsumePrefix(&reason, "subject: ");
+    return absl::InvalidArgumentError(
+        absl::StrCat("query parameter party: ", reason));
+  }
+  return normalized;
+}
+
 void ListCases(const ApiContext& context, const ApiCallPtr& call) {
   v1::ListCasesRequest request;
   request.set_case_type(call->request.Query("case_type"));
@@ -99,12 +118,27 @@ void ListCases(const ApiContext& context, const ApiCallPtr& call) {
   absl::StatusOr<int64_t> page_size =
       IntParam(call->request, "page_size", 0, 0, 1000);
   if (!page_size.ok()) return call->Fail(page_size.status());
+  request.set_page_size(static_cast<int32_t>(*page_size));
   request.set_page_token(call->request.Query("page_token"));
+  absl::StatusOr<std::string> party = PartyParam(call->request);
+  if (!party.ok()) return call->Fail(party.status());
   const bool citizen = IsCitizen(call);
-  // A citizen's cases are picked out of the newest 1000.
-  request.set_page_size(citizen ? 1000 : static_cast<int32_t>(*page_size));
-  if (citizen) request.clear_page_token();
-  const int limit = *page_size > 0 ? static_cast<int>(*page_size) : 50;
+  if (citizen) {
+    // A citizen's cases come from the exchange's party index: every one of
+    // them, a page at a time, and nobody else's.
+    const std::string& self = call->session->user.subject;
+    if (self.empty()) {
+      return call->Fail(absl::PermissionDeniedError(
+          "this citizen session names no identity number"));
+    }
+    if (!party->empty() && *party != self) {
+      return call->Fail(absl::PermissionDeniedError(
+          "query parameter party: a citizen may list only their own cases"));
+    }
+    request.set_party_subject(self);
+  } else {
+    request.set_party_subject(*party);
+  }
   CallUnary<v1::ListCasesRequest, v1::ListCasesResponse>(
       context.clients,
       [stub = context.clients->servicehall().cases.get()](auto* c, auto* q,
@@ -112,18 +146,17 @@ void ListCases(const ApiContext& context, const ApiCallPtr& call) {
         stub->async()->List(c, q, r, std::move(done));
       },
       std::move(request),
-      [call, citizen, limit](absl::Status status,
-                             v1::ListCasesResponse response) {
+      [call, citizen](absl::Status status, v1::ListCasesResponse response) {
         if (!status.ok()) return call->Fail(status);
         if (citizen) {
           const std::string& subject = call->session->user.subject;
           v1::ListCasesResponse mine;
           for (v1::CaseRecord& record : *response.mutable_cases()) {
-            if (mine.cases_size() >= limit) break;
             if (!IsParty(record, subject)) continue;
             MaskOtherParties(subject, &record);
             *mine.add_cases() = std::move(record);
           }
+          mine.set_next_page_token(response.next_page_token());
           return call->Reply(mine);
         }
         call->Reply(response);

@@ -112,6 +112,8 @@ TEST(AccessLogTest, RedactTargetMasksIdentityNumbersAndQueryValues) {
       "/api/v1/audit/entries?subject=*&x=*");
   EXPECT_EQ(RedactTarget("/ui/110101199003071233"), "/ui/1101**********1233");
   EXPECT_EQ(RedactTarget("/api/v1/cases/case-1"), "/api/v1/cases/case-1");
+  EXPECT_EQ(RedactTarget("/api/v1/cases?page_size=1&party=110101199003071233"),
+            "/api/v1/cases?page_size=*&party=*");
 }
 
 }  // namespace

@@ -220,6 +220,11 @@ expect_text "COMPLETED"
 expect_text "issued tax_clearance"
 expect_text "status=注销"
 
+step "Every case of one person: the exchange indexes cases by party (keyed hashes, never the number)"
+ctl --as=servicehall case list --party="$buyer_id"
+expect_ok
+expect_text "property_transfer"
+
 step "The tax bureau's adapter goes down: land gets a clean UNAVAILABLE, no hang"
 kill -TERM "$(cat "$STATE_DIR/run/adapter-tax.pid")"
 sleep 0.5

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -469,6 +470,25 @@ absl::StatusOr<v1::ListCasesResponse> CaseEngine::List(
   v1::ListCasesResponse response;
   const int page_size =
       request.page_size() > 0 ? std::min(request.page_size(), 1000) : 50;
+  std::string party;  // canonical party_subject, or "" for every case
+  if (!request.party_subject().empty()) {
+    identity::SubjectKind kind;
+    absl::StatusOr<std::string> canonical =
+        identity::NormalizeSubject(request.party_subject(), &kind);
+    if (!canonical.ok()) {
+      absl::string_view reason = canonical.status().message();
+      absl::ConsumePrefix(&reason, "subject: ");
+      return absl::InvalidArgumentError(
+          absl::StrCat("party_subject: ", reason));
+    }
+    party = *std::move(canonical);
+  }
+  auto scan = [&](absl::string_view token, int64_t limit,
+                  const std::function<bool(const v1::CaseRecord&)>& visit) {
+    return party.empty()
+               ? options_.store->ScanNewestFirst(token, limit, visit)
+               : options_.store->ScanParty(party, token, limit, visit);
+  };
   auto visible = [&](const v1::CaseRecord& stored, v1::CaseRecord* out) {
     absl::StatusOr<const v1::CaseType*> type =
         options_.case_types->Find(stored.case_type());
@@ -485,33 +505,32 @@ absl::StatusOr<v1::ListCasesResponse> CaseEngine::List(
     return true;
   };
   auto matches = [&](const v1::CaseRecord& r) {
-    return (request.case_type().empty() ||
+    return (party.empty() || std::any_of(r.parties().begin(), r.parties().end(),
+                                         [&](const v1::CasePartyInput& p) {
+                                           return p.subject() == party;
+                                         })) &&
+           (request.case_type().empty() ||
             r.case_type() == request.case_type()) &&
            (request.state() == v1::CASE_STATE_UNSPECIFIED ||
             r.state() == request.state());
   };
   ASSIGN_OR_RETURN(
       std::string token,
-      options_.store->ScanNewestFirst(
-          request.page_token(), 0, [&](const v1::CaseRecord& stored) {
-            v1::CaseRecord r;
-            if (!visible(stored, &r) || !matches(r)) return true;
-            *response.add_cases() = std::move(r);
-            return response.cases_size() < page_size;
-          }));
+      scan(request.page_token(), 0, [&](const v1::CaseRecord& stored) {
+        v1::CaseRecord r;
+        if (!visible(stored, &r) || !matches(r)) return true;
+        *response.add_cases() = std::move(r);
+        return response.cases_size() < page_size;
+      }));
   response.set_next_page_token(token);
   CaseAggregator aggregator;
-  RETURN_IF_ERROR(options_.store
-                      ->ScanNewestFirst("", kMaxAggregated,
-                                        [&](const v1::CaseRecord& stored) {
-                                          v1::CaseRecord r;
-                                          if (visible(stored, &r) &&
-                                              matches(r)) {
-                                            aggregator.Add(r);
-                                          }
-                                          return true;
-                                        })
-                      .status());
+  RETURN_IF_ERROR(scan("", kMaxAggregated, [&](const v1::CaseRecord& stored) {
+                    v1::CaseRecord r;
+                    if (visible(stored, &r) && matches(r)) {
+                      aggregator.Add(r);
+                    }
+                    return true;
+                  }).status());
   for (v1::CaseTypeAggregate& a : aggregator.Finish()) {
     *response.add_aggregates() = std::move(a);
   }

@@ -117,8 +117,11 @@ class CaseEngine {
   absl::StatusOr<v1::CaseRecord> Get(const std::string& caller,
                                      absl::string_view case_id) const;
 
-  // Cases visible to `caller`, newest first, filtered; with per-type
-  // aggregates over the visible cases scanned (at most 10000).
+  // Cases visible to `caller`, newest first, filtered (by party through the
+  // store's party index); with per-type aggregates over the visible cases
+  // scanned (at most 10000). INVALID_ARGUMENT naming party_subject (never
+  // echoing it) or page_token; FAILED_PRECONDITION for a party filter on a
+  // store without a hasher.
   absl::StatusOr<v1::ListCasesResponse> List(
       const std::string& caller, const v1::ListCasesRequest& request) const;
 

@@ -1,11 +1,15 @@
 #include "exchange/cases/case_store.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "common/file_util.h"
+#include "common/log.h"
 #include "common/rocksdb_status.h"
 #include "common/status_macros.h"
 #include "rocksdb/write_batch.h"
@@ -31,13 +35,53 @@ std::string MaterialPrefix(absl::string_view id) {
 std::string StepKeyPrefix(absl::string_view id) {
   return absl::StrCat("k/", id, "/");
 }
-// Newest first: the time is stored inverted.
-std::string TimeKey(const v1::CaseRecord& record) {
+// A case's place in the newest-first indexes: "<inverted time>/<case_id>".
+std::string Position(const v1::CaseRecord& record) {
   return absl::StrCat(
-      "t/",
       absl::StrFormat("%016x", UINT64_MAX - static_cast<uint64_t>(
                                                 record.submitted_at_micros())),
       "/", record.case_id());
+}
+std::string TimeKey(const v1::CaseRecord& record) {
+  return absl::StrCat("t/", Position(record));
+}
+
+// The party index: "p/<hex HMAC of the subject>/<position>". Its page tokens
+// are "q/<position>" (never the hash: tokens travel in URLs and logs).
+constexpr char kPartyTokenPrefix[] = "q/";
+// Holds the hasher's hash of kPartyIndexProbe once the index is complete.
+constexpr char kPartyIndexMarker[] = "meta/party_index";
+constexpr char kPartyIndexProbe[] = "datarun case store party index";
+
+std::string PartyPrefix(const audit::SubjectHasher& hasher,
+                        absl::string_view subject) {
+  return absl::StrCat("p/", hasher.Hash(subject), "/");
+}
+
+// One index key per distinct party subject of `record`.
+std::vector<std::string> PartyKeys(const audit::SubjectHasher& hasher,
+                                   const v1::CaseRecord& record) {
+  std::vector<std::string> subjects;
+  for (const v1::CasePartyInput& party : record.parties()) {
+    if (!party.subject().empty()) subjects.push_back(party.subject());
+  }
+  std::sort(subjects.begin(), subjects.end());
+  subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
+  std::vector<std::string> keys;
+  const std::string position = Position(record);
+  for (const std::string& subject : subjects) {
+    keys.push_back(absl::StrCat(PartyPrefix(hasher, subject), position));
+  }
+  return keys;
+}
+
+// True for "<16 hex digits>/<case id without '/'>".
+bool IsPosition(absl::string_view position) {
+  if (position.size() < 18 || position[16] != '/') return false;
+  for (char c : position.substr(0, 16)) {
+    if (!absl::ascii_isxdigit(c)) return false;
+  }
+  return position.find('/', 17) == absl::string_view::npos;
 }
 
 // Visits every key under `prefix`.
@@ -70,7 +114,72 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(Options options) {
   std::unique_ptr<CaseStore> store(new CaseStore);
   store->options_ = std::move(options);
   store->db_.reset(db);
+  RETURN_IF_ERROR(store->EnsurePartyIndex());
   return store;
+}
+
+absl::Status CaseStore::EnsurePartyIndex() {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  std::string marker;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), kPartyIndexMarker, &marker);
+  if (!s.ok() && !s.IsNotFound()) {
+    return FromRocksStatus(
+        s, absl::StrCat("case store ", options_.path, ": party index marker"));
+  }
+  const absl::string_view what = "case store party index rebuild";
+  if (options_.hasher == nullptr) {
+    // Cases created from now on get no index rows: mark the index stale.
+    if (s.IsNotFound()) return absl::OkStatus();
+    return FromRocksStatus(db_->Delete(write_options, kPartyIndexMarker), what);
+  }
+  const std::string probe = options_.hasher->Hash(kPartyIndexProbe);
+  if (s.ok() && marker == probe) return absl::OkStatus();
+
+  // Missing or keyed otherwise: drop every row, then index every record.
+  // The marker goes last, so a crash part-way rebuilds again on next open.
+  rocksdb::WriteBatch batch;
+  batch.Delete(kPartyIndexMarker);
+  batch.DeleteRange("p/", "p0");  // '0' follows '/'
+  int64_t cases = 0;
+  bool bad = false;
+  std::string bad_key;
+  absl::Status flushed;
+  RETURN_IF_ERROR(ScanPrefix(
+      db_.get(), "c/", [&](absl::string_view key, absl::string_view value) {
+        v1::CaseRecord record;
+        if (!record.ParseFromArray(value.data(),
+                                   static_cast<int>(value.size()))) {
+          bad = true;
+          bad_key = std::string(key);
+          return false;
+        }
+        for (const std::string& row : PartyKeys(*options_.hasher, record)) {
+          batch.Put(row, "");
+        }
+        ++cases;
+        if (batch.Count() >= 10000) {
+          flushed = FromRocksStatus(db_->Write(write_options, &batch), what);
+          batch.Clear();
+          if (!flushed.ok()) return false;
+        }
+        return true;
+      }));
+  RETURN_IF_ERROR(flushed);
+  if (bad) {
+    return absl::DataLossError(absl::StrCat(
+        "case store ", options_.path, ": record '", bad_key,
+        "' does not parse as datarun.v1.CaseRecord (party index rebuild)"));
+  }
+  batch.Put(kPartyIndexMarker, probe);
+  RETURN_IF_ERROR(FromRocksStatus(db_->Write(write_options, &batch), what));
+  if (cases > 0) {
+    LogLine("case_party_index_rebuilt")
+        .Str("path", options_.path)
+        .Int("cases", cases);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CaseStore::Commit(const Change& change) {
@@ -80,6 +189,11 @@ absl::Status CaseStore::Commit(const Change& change) {
   batch.Put(CaseKey(id), record.SerializeAsString());
   if (change.previous_state == v1::CASE_STATE_UNSPECIFIED) {
     batch.Put(TimeKey(record), "");
+    if (options_.hasher != nullptr) {
+      for (const std::string& row : PartyKeys(*options_.hasher, record)) {
+        batch.Put(row, "");
+      }
+    }
     if (!change.request_key.empty()) {
       batch.Put(absl::StrCat("r/", change.request_key), id);
     }
@@ -207,29 +321,57 @@ absl::StatusOr<std::vector<v1::CaseRecord>> CaseStore::OpenCases() const {
 absl::StatusOr<std::string> CaseStore::ScanNewestFirst(
     absl::string_view token, int64_t limit,
     const std::function<bool(const v1::CaseRecord&)>& visit) const {
+  return ScanIndex("t/", "t/", token, limit, visit);
+}
+
+absl::StatusOr<std::string> CaseStore::ScanParty(
+    absl::string_view subject, absl::string_view token, int64_t limit,
+    const std::function<bool(const v1::CaseRecord&)>& visit) const {
+  if (options_.hasher == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "case store ", options_.path,
+        " keeps no party index (opened without a subject hasher)"));
+  }
+  return ScanIndex(PartyPrefix(*options_.hasher, subject), kPartyTokenPrefix,
+                   token, limit, visit);
+}
+
+absl::StatusOr<std::string> CaseStore::ScanIndex(
+    absl::string_view key_prefix, absl::string_view token_prefix,
+    absl::string_view token, int64_t limit,
+    const std::function<bool(const v1::CaseRecord&)>& visit) const {
+  const rocksdb::Slice prefix(key_prefix.data(), key_prefix.size());
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions()));
   if (token.empty()) {
-    it->Seek("t/");
+    it->Seek(prefix);
   } else {
-    const std::string start(token);
+    absl::string_view position = token;
+    if (!absl::ConsumePrefix(&position, token_prefix) ||
+        !IsPosition(position)) {
+      return absl::InvalidArgumentError(
+          "page_token: not a token of this listing (pass next_page_token "
+          "unchanged, with the same party_subject)");
+    }
+    const std::string start = absl::StrCat(key_prefix, position);
     it->Seek(start);
     if (it->Valid() && it->key() == rocksdb::Slice(start)) it->Next();
   }
   int64_t visited = 0;
   std::string last;
   for (; it->Valid(); it->Next()) {
-    if (!it->key().starts_with("t/")) return std::string();
+    if (!it->key().starts_with(prefix)) return std::string();
     absl::string_view key(it->key().data(), it->key().size());
     size_t slash = key.rfind('/');
     absl::StatusOr<v1::CaseRecord> record = Get(key.substr(slash + 1));
     if (!record.ok()) return record.status();
-    last = std::string(key);
+    last = absl::StrCat(token_prefix, key.substr(key_prefix.size()));
     ++visited;
-    if (!visit(*record)) return last;
-    if (limit > 0 && visited >= limit) {
+    // Stopped by `visit` or the limit: a token only when rows follow.
+    if (!visit(*record) || (limit > 0 && visited >= limit)) {
       it->Next();
-      bool more = it->Valid() && it->key().starts_with("t/");
+      RETURN_IF_ERROR(FromRocksStatus(it->status(), "case store list"));
+      bool more = it->Valid() && it->key().starts_with(prefix);
       return more ? last : std::string();
     }
   }

@@ -2,7 +2,8 @@
 // holding each case's record (with its steps and material list), the
 // materials handed to reviews, the per-case event sequence, the idempotency
 // key of every started step, and indexes by submission request id, by open
-// state (for resume) and by submission time (for List).
+// state (for resume), by submission time (for List) and by party (keyed
+// hashes of the parties' subjects, for List by party_subject).
 //
 // Every change of a case is one atomic WriteBatch (fsync'ed when
 // Options::sync): the record, its new events, new materials and the index
@@ -14,6 +15,7 @@
 #define DATARUN_EXCHANGE_CASES_CASE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +25,7 @@
 #include "absl/types/optional.h"
 #include "datarun/v1/adapter.pb.h"
 #include "datarun/v1/case.pb.h"
+#include "exchange/audit/subject_hasher.h"
 #include "rocksdb/db.h"
 
 namespace datarun::cases {
@@ -34,6 +37,11 @@ class CaseStore {
     std::string path;
     // fsync every commit (turn off only in benchmarks of the engine's CPU).
     bool sync = true;
+    // Keys the party index: the exchange's subject hasher (the audit key, as
+    // for the audit log and the identity registry). Not owned; must outlive
+    // the store. Without one no party index is kept (ScanParty fails) and
+    // the next open with a hasher rebuilds it.
+    const audit::SubjectHasher* hasher = nullptr;
   };
 
   // One atomic change of a case.
@@ -53,11 +61,17 @@ class CaseStore {
     std::string request_key;
   };
 
-  // Opens (creating) the database at options.path. Errors: INTERNAL /
-  // DATA_LOSS from RocksDB, naming the path.
+  // Opens (creating) the database at options.path. With a hasher, rebuilds
+  // the party index from the case records when it is missing (a store
+  // written before the index existed, or opened without a hasher since) or
+  // was keyed with another hasher key. Errors: INTERNAL / DATA_LOSS from
+  // RocksDB, naming the path; DATA_LOSS for a case record that does not
+  // parse during a rebuild.
   static absl::StatusOr<std::unique_ptr<CaseStore>> Open(Options options);
 
-  // Writes `change` atomically. Errors: INTERNAL from RocksDB.
+  // Writes `change` atomically; a new case's party index rows (one per
+  // distinct party subject) go in the same batch. Errors: INTERNAL from
+  // RocksDB.
   absl::Status Commit(const Change& change);
 
   // Returns the case `case_id`; NOT_FOUND "unknown case 'x'".
@@ -85,13 +99,32 @@ class CaseStore {
   // Visits cases newest first, starting after the position `token` (empty:
   // the newest), until `visit` returns false or `limit` cases were visited
   // (0: no limit). Returns the position of the last visited case (a page
-  // token), or "" when the end was reached.
+  // token), or "" when no case follows it. INVALID_ARGUMENT naming
+  // page_token when `token` is not a position this method returned.
   absl::StatusOr<std::string> ScanNewestFirst(
       absl::string_view token, int64_t limit,
       const std::function<bool(const v1::CaseRecord&)>& visit) const;
 
+  // As ScanNewestFirst, over the cases in which `subject` (canonical, as
+  // stored in the records) is a party, through the party index. Its tokens
+  // are not ScanNewestFirst's (INVALID_ARGUMENT naming page_token for one of
+  // those). FAILED_PRECONDITION when the store was opened without a hasher.
+  absl::StatusOr<std::string> ScanParty(
+      absl::string_view subject, absl::string_view token, int64_t limit,
+      const std::function<bool(const v1::CaseRecord&)>& visit) const;
+
  private:
   CaseStore() = default;
+
+  // Rebuilds the party index unless its marker holds this hasher's probe.
+  absl::Status EnsurePartyIndex();
+
+  // Visits the index rows "<key_prefix><position>" newest first, after the
+  // token "<token_prefix><position>"; see ScanNewestFirst.
+  absl::StatusOr<std::string> ScanIndex(
+      absl::string_view key_prefix, absl::string_view token_prefix,
+      absl::string_view token, int64_t limit,
+      const std::function<bool(const v1::CaseRecord&)>& visit) const;
 
   Options options_;
   std::unique_ptr<rocksdb::DB> db_;

@@ -185,6 +185,8 @@ grpc::ServerUnaryReactor* CaseService::List(
   return RunPooled(Site(options_.authenticator, pool_.get()), context, "List",
                    [this, request, response](const std::string& caller,
                                              LogLine& line) -> absl::Status {
+                     // Whether a party filter was asked; never the subject.
+                     line.Bool("by_party", !request->party_subject().empty());
                      absl::StatusOr<v1::ListCasesResponse> result =
                          options_.engine->List(caller, *request);
                      if (!result.ok()) return result.status();

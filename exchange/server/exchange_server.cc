@@ -179,7 +179,8 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
 
   // Cases: the durable engine resumes open cases before the server starts.
   ASSIGN_OR_RETURN(server->case_store_,
-                   cases::CaseStore::Open({config.cases_dir(), true}));
+                   cases::CaseStore::Open(
+                       {config.cases_dir(), true, server->hasher_.get()}));
   cases::CaseEngine::Options engine_options;
   engine_options.case_types = server->case_types_.get();
   engine_options.catalog = server->catalog_.get();

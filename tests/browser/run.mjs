@@ -288,6 +288,14 @@ async function scenarioClerk(page, ctx) {
   await page.goto(`${ctx.url}/#/cases`);
   await page.waitForSelector(`tr[data-case-id="${caseId}"]`, { timeout: 10000 });
   await shot(page, 'clerk-case-list');
+  // The cases of one person (the exchange's party index): none for someone
+  // else, the transfer for its buyer.
+  await page.fill('#filter-party', ctx.subjects.completed_buyer_id);
+  await page.click('form.filters button[type="submit"]');
+  await page.waitForSelector('.cases p.empty', { timeout: 10000 });
+  await page.fill('#filter-party', ctx.subjects.buyer_id);
+  await page.click('form.filters button[type="submit"]');
+  await page.waitForSelector(`tr[data-case-id="${caseId}"]`, { timeout: 10000 });
 
   await page.goto(`${ctx.url}/#/catalog`);
   await page.waitForSelector('table.dataset-list tr[data-dataset]', { timeout: 10000 });

@@ -136,6 +136,52 @@ class GatewayIntegrationTest : public StackFixture {
         R"({"material":"buyer_application","reference":"E-2"}]})");
   }
 
+  // A property transfer from `seller` to `buyer`, submitted by the clerk;
+  // returns the case id.
+  std::string SubmitTransfer(GatewayTestClient& clerk,
+                             const std::string& request_id,
+                             const std::string& seller,
+                             const std::string& buyer) {
+    HttpResult submitted = clerk.Post(
+        "/api/v1/cases",
+        absl::StrCat(R"({"case_type":"property_transfer","request_id":")",
+                     request_id, R"(","parties":[{"role":"seller","subject":")",
+                     seller, R"("},{"role":"buyer","subject":")", buyer,
+                     R"("}],"uploaded":[{"material":"seller_application",)",
+                     R"("reference":"E-1"},{"material":"buyer_application",)",
+                     R"("reference":"E-2"}]})"));
+    EXPECT_EQ(submitted.status, 200) << submitted.body;
+    return Parse<v1::SubmitCaseResponse>(submitted).case_().case_id();
+  }
+
+  // A client signed in as the citizen `subject` with a one-time code.
+  std::unique_ptr<GatewayTestClient> SignedInCitizen(
+      const std::string& subject) {
+    auto citizen = Client();
+    HttpResult asked =
+        citizen->Post("/api/v1/citizen/code",
+                      absl::StrCat(R"({"subject":")", subject, R"("})"));
+    EXPECT_EQ(asked.status, 202) << asked.body;
+    HttpResult signed_in =
+        citizen->Post("/api/v1/citizen/session",
+                      absl::StrCat(R"({"subject":")", subject, R"(","code":")",
+                                   LastCitizenCode(), R"("})"));
+    EXPECT_EQ(signed_in.status, 200) << signed_in.body;
+    citizen->Remember(signed_in);
+    return citizen;
+  }
+
+  // The case ids of a case list answer.
+  std::vector<std::string> CaseIds(const HttpResult& result) {
+    EXPECT_EQ(result.status, 200) << result.body;
+    std::vector<std::string> ids;
+    const v1::ListCasesResponse listed = Parse<v1::ListCasesResponse>(result);
+    for (const v1::CaseRecord& c : listed.cases()) {
+      ids.push_back(c.case_id());
+    }
+    return ids;
+  }
+
   int port_ = 0;
   std::map<std::string, std::string> passwords_;
 };
@@ -408,6 +454,109 @@ TEST_F(GatewayIntegrationTest, ClerkSubmitsATransferAndCitizenAndAuditorSeeIt) {
   EXPECT_THAT(log, Not(HasSubstr(buyer)));
   EXPECT_THAT(log, Not(HasSubstr(Subject("seller_id"))));
   EXPECT_THAT(log, Not(HasSubstr("110101199003071235")));
+}
+
+// The citizen's case list comes from the exchange's party index: an older
+// case that is not among the newest ones is there, a page at a time, and
+// nobody else's case ever is. Officials filter by ?party=.
+TEST_F(GatewayIntegrationTest, CitizenSeesEveryOwnCaseAndNoOneElses) {
+  auto clerk = SignedIn("window1");
+  const std::string buyer = Subject("buyer_id");
+  const std::string seller = Subject("seller_id");
+  const std::string own_old =
+      SubmitTransfer(*clerk, "gw-party-1", seller, buyer);
+  const std::string own_new = SubmitTransfer(
+      *clerk, "gw-party-2", Subject("completed_seller_id"), buyer);
+  const std::string other_1 = SubmitTransfer(*clerk, "gw-party-3", seller,
+                                             Subject("transfer_buyer_id"));
+  const std::string other_2 =
+      SubmitTransfer(*clerk, "gw-party-4", Subject("transfer_seller_id"),
+                     Subject("completed_buyer_id"));
+  for (const std::string& id : {own_old, own_new, other_1, other_2}) {
+    ASSERT_FALSE(id.empty());
+    WaitCaseSettled(id);
+  }
+  // The newest two cases are other people's.
+  EXPECT_THAT(CaseIds(clerk->Get("/api/v1/cases?page_size=2")),
+              ::testing::ElementsAre(other_2, other_1));
+
+  auto citizen = SignedInCitizen(buyer);
+  HttpResult first = citizen->Get("/api/v1/cases?page_size=1");
+  EXPECT_THAT(CaseIds(first), ::testing::ElementsAre(own_new));
+  const std::string token =
+      Parse<v1::ListCasesResponse>(first).next_page_token();
+  ASSERT_FALSE(token.empty());
+  HttpResult second =
+      citizen->Get("/api/v1/cases?page_size=1&page_token=" + token);
+  EXPECT_THAT(CaseIds(second), ::testing::ElementsAre(own_old));
+  EXPECT_EQ(Parse<v1::ListCasesResponse>(second).next_page_token(), "");
+  HttpResult all = citizen->Get("/api/v1/cases");
+  EXPECT_THAT(CaseIds(all), ::testing::ElementsAre(own_new, own_old));
+  // The other party's number is masked.
+  EXPECT_THAT(all.body, Not(HasSubstr(seller)));
+  EXPECT_THAT(all.body, HasSubstr(buyer));
+  EXPECT_THAT(CaseIds(citizen->Get("/api/v1/cases?party=" + buyer)),
+              ::testing::ElementsAre(own_new, own_old));
+  HttpResult someone_else = citizen->Get("/api/v1/cases?party=" + seller);
+  EXPECT_EQ(someone_else.status, 403);
+  EXPECT_THAT(someone_else.body, Not(HasSubstr(seller)));
+  // A token of another listing is refused.
+  HttpResult foreign = clerk->Get("/api/v1/cases?page_size=1");
+  EXPECT_EQ(citizen
+                ->Get("/api/v1/cases?page_size=1&page_token=" +
+                      Parse<v1::ListCasesResponse>(foreign).next_page_token())
+                .status,
+            400);
+
+  // Officials ask for the cases of one person.
+  EXPECT_THAT(CaseIds(clerk->Get("/api/v1/cases?party=" + seller)),
+              ::testing::ElementsAre(other_1, own_old));
+  auto officer = SignedIn("tax1");
+  EXPECT_THAT(CaseIds(officer->Get("/api/v1/cases?page_size=1&party=" + buyer)),
+              ::testing::ElementsAre(own_new));
+  std::string bad = buyer;
+  bad.back() = bad.back() == '0' ? '1' : '0';
+  HttpResult invalid = clerk->Get("/api/v1/cases?party=" + bad);
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_THAT(invalid.body, HasSubstr("query parameter party"));
+  EXPECT_THAT(invalid.body, Not(HasSubstr(bad)));
+
+  // The exchange's Case.List itself: the filter, and a bad number refused
+  // without being echoed.
+  auto cases = v1::Case::NewStub(ChannelAs("servicehall"));
+  for (const std::string& party : {buyer, bad}) {
+    grpc::ClientContext call;
+    call.set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(10));
+    v1::ListCasesRequest request;
+    request.set_party_subject(party);
+    v1::ListCasesResponse response;
+    grpc::Status status = cases->List(&call, request, &response);
+    if (party == buyer) {
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_EQ(response.cases_size(), 2);
+      EXPECT_EQ(response.cases(0).case_id(), own_new);
+      EXPECT_EQ(response.cases(1).case_id(), own_old);
+    } else {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_THAT(status.error_message(), HasSubstr("party_subject"));
+      EXPECT_THAT(status.error_message(), Not(HasSubstr(bad)));
+    }
+  }
+
+  // The access log names routes, never the numbers the query strings
+  // carried.
+  const std::string log = GatewayLog();
+  EXPECT_THAT(log, HasSubstr(R"("route":"/api/v1/cases")"));
+  EXPECT_THAT(log, Not(HasSubstr(buyer)));
+  EXPECT_THAT(log, Not(HasSubstr(seller)));
+  EXPECT_THAT(log, Not(HasSubstr(bad)));
+  // Nor does the exchange's log (Case.List logs by_party, not the party).
+  auto exchange_log = ReadFile(state_dir() + "/logs/exchange.log");
+  ASSERT_TRUE(exchange_log.ok()) << exchange_log.status();
+  EXPECT_THAT(*exchange_log, HasSubstr(R"("by_party":true)"));
+  EXPECT_THAT(*exchange_log, Not(HasSubstr(buyer)));
+  EXPECT_THAT(*exchange_log, Not(HasSubstr(bad)));
 }
 
 TEST_F(GatewayIntegrationTest, BadRequestsAreClearErrorsAndWriteNothing) {

@@ -28,7 +28,9 @@ constexpr char kUsage[] =
     "  watch <case-id>                       follow its events to the end\n"
     "  supplement <case-id> <material>=<ref> supply a deferred material\n"
     "  cancel <case-id> [--basis=REASON]\n"
-    "  list [--case_type=T]                  cases and per-type aggregates\n";
+    "  list [--case_type=T] [--party=ID]     cases and per-type aggregates\n"
+    "                                        (--party: only that person's or\n"
+    "                                        organisation's cases)\n";
 
 const char* CaseStateName(v1::CaseState state) {
   switch (state) {
@@ -332,6 +334,7 @@ int RunCaseCommand(const std::vector<std::string>& args,
   // list
   v1::ListCasesRequest request;
   request.set_case_type(context.case_type);
+  request.set_party_subject(context.party);
   request.set_page_size(std::min(context.limit, 200));
   v1::ListCasesResponse response;
   grpc::ClientContext call;

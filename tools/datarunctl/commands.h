@@ -30,7 +30,7 @@ struct CommandContext {
   bool primary = false;
   std::vector<std::string> departments;
   int limit = 100;
-  // intake
+  // intake: the party role; case list: the party subject
   std::string party;
   // case
   std::vector<std::string> case_parties;

@@ -74,7 +74,9 @@ ABSL_FLAG(std::string, case_type, "", "case list: only this case type.");
 ABSL_FLAG(bool, wait, false,
           "case submit: follow the case to its end and print its timeline.");
 ABSL_FLAG(std::string, party, "",
-          "intake: party role (default: the applicant, the first party).");
+          "intake: party role (default: the applicant, the first party). "
+          "case list: only the cases of this party (identity number or "
+          "credit code).");
 
 namespace {
 

@@ -1,5 +1,6 @@
-// Case list [clerk, officer; citizen: own cases]: filters by type and state,
-// newest first, per-type aggregates (elapsed vs serial time, trips).
+// Case list [clerk, officer; citizen: own cases]: filters by type, state and
+// (officials) party, newest first, per-type aggregates (elapsed vs serial
+// time, trips). A citizen's list is every case they are a party to.
 
 import { h } from '../dom.js';
 import { t, localTitle } from '../i18n.js';
@@ -20,6 +21,9 @@ export function render(ctx) {
   const typeSel = h('select#filter-type', h('option', { value: '' }, t('cases.all')));
   const stateSel = h('select#filter-state', h('option', { value: '' }, t('cases.all')),
     STATES.map((s) => h('option', { value: s }, badge(s).textContent)));
+  // Officials: the cases of one person or organisation (?party=).
+  const partyIn = citizen ? null
+    : h('input#filter-party', { autocomplete: 'off', maxlength: '18', spellcheck: 'false' });
   const moreBtn = h('button.btn', { type: 'button', hidden: true }, t('cases.more'));
   let token = '';
   let disposed = false;
@@ -61,7 +65,10 @@ export function render(ctx) {
       listBox.replaceChildren(loading());
     }
     try {
-      const r = await api.get('cases', { case_type: typeSel.value, state: stateSel.value, page_size: 50, page_token: token });
+      const r = await api.get('cases', {
+        case_type: typeSel.value, state: stateSel.value, party: partyIn ? partyIn.value.trim() : '',
+        page_size: 50, page_token: token,
+      });
       if (disposed) return;
       const cases = (r && r.cases) || [];
       for (const c of cases) rowsBody.push(row(c));
@@ -94,6 +101,7 @@ export function render(ctx) {
     h('form.filters', { onsubmit: (e) => { e.preventDefault(); load(false); } },
       field(t('cases.filter_type'), typeSel).el,
       field(t('cases.filter_state'), stateSel).el,
+      partyIn ? field(t('cases.filter_party'), partyIn, t('cases.filter_party_hint')).el : null,
       h('div.actions', h('button.btn', { type: 'submit' }, t('cases.refresh')))),
     status, listBox, h('div.actions', moreBtn), aggBox);
   typeSel.addEventListener('change', () => load(false));
