@@ -191,10 +191,28 @@ class CaseEngine {
                                  absl::string_view verb,
                                  absl::string_view finished) const;
 
-  // -- case_engine_run.cc (each takes the case's lock)
+  // -- case_engine_pulls.cc (each takes the case's lock)
+  // The submission check: asks the submitter's query whether each
+  // dataset-backed material is held (identifying fields only).
   void StartPulls(const std::shared_ptr<OpenCase>& c);
   void OnPullDone(const std::string& case_id, const std::string& material,
                   absl::StatusOr<v1::QueryResponse> result);
+  // Under c.mu: the query reading `material` for `step` as its department.
+  v1::QueryRequest StepPullQuery(const OpenCase& c, const v1::Step& step,
+                                 const v1::Material& material) const;
+  void SendStepPull(const std::string& case_id, const std::string& step,
+                    const std::string& material, const std::string& department,
+                    const v1::QueryRequest& query);
+  void OnStepPullDone(const std::string& case_id, const std::string& step,
+                      const std::string& material,
+                      absl::StatusOr<v1::QueryResponse> result);
+  void RetryStepPull(const std::string& case_id, const std::string& step,
+                     const std::string& material);
+  // Under c.mu, when the last pull of `step` answered: records what was
+  // read (or marks deferrable materials deferred) and advances the case.
+  void FinishStepPulls(OpenCase& c, Txn& txn, const std::string& step) const;
+
+  // -- case_engine_run.cc (each takes the case's lock)
   void AdvanceNow(const std::string& case_id);
   void OnReviewDone(const std::string& case_id, const std::string& step,
                     const std::string& key,
