@@ -1,10 +1,15 @@
 // The durable parallel case engine (proto/datarun/v1/case.proto).
 //
 // Submit validates one application against its case type, persists it,
-// pulls the pullable materials (in parallel, as the submitting department
-// under the case type's purpose), then starts every step whose `after` steps
+// checks that each dataset-backed material is held (in parallel, as the
+// submitting department under the case type's purpose, asking only the
+// material's identifying fields), then starts every step whose `after` steps
 // are approved and whose materials are present, in parallel, by calling the
-// owning department's review. It joins the reviews, retries technical
+// owning department's review. Before a step starts, its department reads
+// the dataset-backed materials the step lists (in parallel, for that step,
+// inside the case, under its own case-bound grants); those records go to
+// that step's reviews only, and are stored in the batch that makes the step
+// RUNNING. It joins the reviews, retries technical
 // failures with the same idempotency key ("<case_id>/<step>", plus "/<n>"
 // for the n-th review round after a supplement), and finishes the case.
 // Every transition is committed to the CaseStore before it is acted on; on
