@@ -213,9 +213,10 @@ class CaseEngine {
                       absl::StatusOr<v1::QueryResponse> result);
   void RetryStepPull(const std::string& case_id, const std::string& step,
                      const std::string& material);
-  // Under c.mu, when the last pull of `step` answered: records what was
-  // read (or marks deferrable materials deferred) and advances the case.
-  void FinishStepPulls(OpenCase& c, Txn& txn, const std::string& step) const;
+  // Under c.mu, once every pull of `step` answered: records what was read
+  // (or marks deferrable materials deferred) in `txn` and forgets the
+  // step's pulls. The caller advances the case.
+  void RecordStepPulls(OpenCase& c, Txn& txn, const std::string& step) const;
 
   // -- case_engine_run.cc (each takes the case's lock)
   void AdvanceNow(const std::string& case_id);

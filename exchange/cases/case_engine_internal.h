@@ -2,6 +2,7 @@
 #ifndef DATARUN_EXCHANGE_CASES_CASE_ENGINE_INTERNAL_H_
 #define DATARUN_EXCHANGE_CASES_CASE_ENGINE_INTERNAL_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -55,9 +56,11 @@ struct CaseEngine::OpenCase {
   std::map<std::string, v1::StepMaterial> materials;
   // Records each step's department pulled for it: step -> material -> data.
   std::map<std::string, std::map<std::string, v1::StepMaterial>> step_materials;
-  // One step's pulls in flight (not yet committed): answers gather here and
-  // are committed together when the last one arrives.
+  // One step's pulls in flight (not yet committed). Answers gather here;
+  // the steps that became ready together (one `group`) are committed
+  // together, in one batch, when the last of their pulls answers.
   struct StepPulls {
+    uint64_t group = 0;
     int pending = 0;
     // Attempts so far, by material.
     std::map<std::string, int> attempts;
@@ -65,6 +68,13 @@ struct CaseEngine::OpenCase {
     std::map<std::string, absl::StatusOr<v1::QueryResponse>> results;
   };
   std::map<std::string, StepPulls> pulling;
+  uint64_t last_pull_group = 0;
+  // Once the case ended: forgets the pulls no longer awaited.
+  void DropFinishedPulls() {
+    for (auto it = pulling.begin(); it != pulling.end();) {
+      it = it->second.pending <= 0 ? pulling.erase(it) : std::next(it);
+    }
+  }
   // Step id -> idempotency key of its latest review round.
   std::map<std::string, std::string> keys;
   // Party role -> kind of its subject.

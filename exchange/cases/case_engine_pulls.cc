@@ -209,8 +209,8 @@ void CaseEngine::RetryStepPull(const std::string& case_id,
     }
     if (!IsOpenState(c->record.state())) {
       // The case ended while the retry waited: this pull is over.
-      OpenCase::StepPulls& pulls = c->pulling[step_id];
-      if (--pulls.pending <= 0) c->pulling.erase(step_id);
+      --c->pulling[step_id].pending;
+      c->DropFinishedPulls();
     } else {
       query = StepPullQuery(*c, *step, *material);
       department = step->department();
@@ -265,7 +265,7 @@ void CaseEngine::OnStepPullDone(const std::string& case_id,
     }
     --pulls.pending;
     if (!open) {
-      if (pulls.pending <= 0) c->pulling.erase(it);
+      c->DropFinishedPulls();
     } else if (!result.ok() && !material->deferrable()) {
       // A required material the step's department cannot read: the case
       // fails now; the step's other pulls are dropped when they answer.
@@ -291,7 +291,7 @@ void CaseEngine::OnStepPullDone(const std::string& case_id,
         event->set_detail(reason);
       }
       FinishCase(*c, txn, v1::CASE_STATE_FAILED, reason);
-      if (pulls.pending <= 0) c->pulling.erase(it);
+      c->DropFinishedPulls();
       if (!CommitLocked(*c, txn).ok()) return;
       LogLine("case_step_pull_failed", LogLevel::kWarning)
           .Str("case_id", case_id)
@@ -301,9 +301,17 @@ void CaseEngine::OnStepPullDone(const std::string& case_id,
           .Status(result.status());
     } else {
       pulls.results[material_id] = std::move(result);
-      if (pulls.pending > 0) return;
+      // The steps that became ready together start together, in one batch.
+      const uint64_t group = pulls.group;
+      std::vector<std::string> steps;
+      for (const auto& [id, other] : c->pulling) {
+        if (other.group != group) continue;
+        if (other.pending > 0) return;
+        steps.push_back(id);
+      }
       txn.change.previous_state = c->record.state();
-      FinishStepPulls(*c, txn, step_id);
+      for (const std::string& id : steps) RecordStepPulls(*c, txn, id);
+      Advance(*c, txn);
       if (!CommitLocked(*c, txn).ok()) return;
       dispatch = true;
     }
@@ -312,7 +320,7 @@ void CaseEngine::OnStepPullDone(const std::string& case_id,
   MaybeEvict(case_id);
 }
 
-void CaseEngine::FinishStepPulls(OpenCase& c, Txn& txn,
+void CaseEngine::RecordStepPulls(OpenCase& c, Txn& txn,
                                  const std::string& step_id) const {
   auto it = c.pulling.find(step_id);
   OpenCase::StepPulls pulls = std::move(it->second);
@@ -356,7 +364,6 @@ void CaseEngine::FinishStepPulls(OpenCase& c, Txn& txn,
       txn.deadline_checks.push_back(due);
     }
   }
-  Advance(c, txn);
 }
 
 }  // namespace datarun::cases

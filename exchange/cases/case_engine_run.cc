@@ -209,6 +209,7 @@ void CaseEngine::Advance(OpenCase& c, Txn& txn) const {
     if (m.source() == "requested") requested.push_back(m.material());
   }
   bool all_approved = true, any_waiting = false;
+  const uint64_t pull_group = ++c.last_pull_group;
   for (int i = 0; i < type.steps_size(); ++i) {
     const v1::Step& step = type.steps(i);
     v1::StepRecord* s = c.record.mutable_steps(i);
@@ -283,6 +284,7 @@ void CaseEngine::Advance(OpenCase& c, Txn& txn) const {
       // every other step that became ready).
       if (c.pulling.count(step.id()) == 0) {
         OpenCase::StepPulls& pulls = c.pulling[step.id()];
+        pulls.group = pull_group;
         pulls.pending = static_cast<int>(to_pull.size());
         for (const std::string& id : to_pull) {
           pulls.attempts[id] = 1;
