@@ -690,10 +690,33 @@ TEST_F(CaseEngineTest, StepsReadyTogetherPullInParallel) {
   EXPECT_TRUE(reviews_.all().empty());
   v1::CaseRecord record = engine_->Get("servicehall", id).value();
   EXPECT_EQ(StepOf(record, "deed_tax").state(), v1::STEP_STATE_PENDING);
+  // They start together, in one batch, once the last of their pulls is in:
+  // answering the land review's pull alone starts nothing.
   for (FakeQueries::Call& call : held) {
-    call.done(FakeQueries::Found(call.consumer, call.request));
+    if (absl::StrContains(call.request.context().request_id(),
+                          "/title_review/")) {
+      call.done(FakeQueries::Found(call.consumer, call.request));
+    }
+  }
+  absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_TRUE(reviews_.all().empty());
+  for (FakeQueries::Call& call : held) {
+    if (!absl::StrContains(call.request.context().request_id(),
+                           "/title_review/")) {
+      call.done(FakeQueries::Found(call.consumer, call.request));
+    }
   }
   ASSERT_TRUE(reviews_.WaitPending(3));
+  int started = 0;
+  uint64_t last_started = 0, first_started = 0;
+  const std::vector<v1::CaseEvent> events = store_->Events(id, 0).value();
+  for (const v1::CaseEvent& e : events) {
+    if (e.kind() != v1::CASE_EVENT_KIND_STEP_STARTED) continue;
+    if (++started == 1) first_started = e.sequence();
+    last_started = e.sequence();
+  }
+  EXPECT_EQ(started, 3);
+  EXPECT_EQ(last_started - first_started, 2u);
 }
 
 TEST_F(CaseEngineTest, AStepPullRefusedFailsTheCaseNamingIt) {
