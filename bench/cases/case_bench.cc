@@ -1,6 +1,8 @@
 // Benchmarks of the durable parallel case engine (exchange/cases/):
 //   - BM_PropertyTransferCases: property_transfer cases per second end to
-//     end (Submit -> 12 pulls -> 3 parallel reviews -> transfer -> FINISHED)
+//     end (Submit -> 12 existence checks as the service hall -> 8 step
+//     pulls, each as its step's department -> 3 parallel reviews ->
+//     transfer -> FINISHED)
 //     with fake reviews and pulls that answer at once, 256 cases in flight
 //     per round submitted from 4 threads, on a real RocksDB CaseStore with
 //     sync on (the default) and off;

@@ -179,6 +179,11 @@ absl::Status CaseEngine::Resume() {
       for (v1::StepMaterial& m : materials) {
         c->materials[m.material()] = std::move(m);
       }
+      ASSIGN_OR_RETURN(auto pulled, options_.store->StepMaterials(id));
+      for (auto& [step, m] : pulled) {
+        std::string material = m.material();
+        c->step_materials[step][material] = std::move(m);
+      }
       ASSIGN_OR_RETURN(auto keys, options_.store->StepKeys(id));
       for (auto& [step, key] : keys) c->keys[step] = key;
       txn.change.previous_state = c->record.state();

@@ -1,10 +1,15 @@
 // The durable parallel case engine (proto/datarun/v1/case.proto).
 //
 // Submit validates one application against its case type, persists it,
-// pulls the pullable materials (in parallel, as the submitting department
-// under the case type's purpose), then starts every step whose `after` steps
+// checks that each dataset-backed material is held (in parallel, as the
+// submitting department under the case type's purpose, asking only the
+// material's identifying fields), then starts every step whose `after` steps
 // are approved and whose materials are present, in parallel, by calling the
-// owning department's review. It joins the reviews, retries technical
+// owning department's review. Before a step starts, its department reads
+// the dataset-backed materials the step lists (in parallel, for that step,
+// inside the case, under its own case-bound grants); those records go to
+// that step's reviews only, and are stored in the batch that makes the step
+// RUNNING. It joins the reviews, retries technical
 // failures with the same idempotency key ("<case_id>/<step>", plus "/<n>"
 // for the n-th review round after a supplement), and finishes the case.
 // Every transition is committed to the CaseStore before it is acted on; on
@@ -194,10 +199,29 @@ class CaseEngine {
                                  absl::string_view verb,
                                  absl::string_view finished) const;
 
-  // -- case_engine_run.cc (each takes the case's lock)
+  // -- case_engine_pulls.cc (each takes the case's lock)
+  // The submission check: asks the submitter's query whether each
+  // dataset-backed material is held (identifying fields only).
   void StartPulls(const std::shared_ptr<OpenCase>& c);
   void OnPullDone(const std::string& case_id, const std::string& material,
                   absl::StatusOr<v1::QueryResponse> result);
+  // Under c.mu: the query reading `material` for `step` as its department.
+  v1::QueryRequest StepPullQuery(const OpenCase& c, const v1::Step& step,
+                                 const v1::Material& material) const;
+  void SendStepPull(const std::string& case_id, const std::string& step,
+                    const std::string& material, const std::string& department,
+                    const v1::QueryRequest& query);
+  void OnStepPullDone(const std::string& case_id, const std::string& step,
+                      const std::string& material,
+                      absl::StatusOr<v1::QueryResponse> result);
+  void RetryStepPull(const std::string& case_id, const std::string& step,
+                     const std::string& material);
+  // Under c.mu, once every pull of `step` answered: records what was read
+  // (or marks deferrable materials deferred) in `txn` and forgets the
+  // step's pulls. The caller advances the case.
+  void RecordStepPulls(OpenCase& c, Txn& txn, const std::string& step) const;
+
+  // -- case_engine_run.cc (each takes the case's lock)
   void AdvanceNow(const std::string& case_id);
   void OnReviewDone(const std::string& case_id, const std::string& step,
                     const std::string& key,

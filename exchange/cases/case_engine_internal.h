@@ -2,6 +2,7 @@
 #ifndef DATARUN_EXCHANGE_CASES_CASE_ENGINE_INTERNAL_H_
 #define DATARUN_EXCHANGE_CASES_CASE_ENGINE_INTERNAL_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,6 +34,15 @@ struct CaseEngine::Txn {
     std::string key;
   };
   std::vector<Retry> retries;
+  // Step pulls to send once committed: one dataset-backed material of a
+  // step, read by the step's department.
+  struct Pull {
+    std::string step;
+    std::string material;
+    std::string department;
+    v1::QueryRequest query;
+  };
+  std::vector<Pull> pulls;
 };
 
 // One case held in memory. Every field is guarded by `mu`.
@@ -40,14 +50,38 @@ struct CaseEngine::OpenCase {
   absl::Mutex mu;
   const v1::CaseType* type = nullptr;
   v1::CaseRecord record;
-  // Material data handed to reviews (pulled records, uploads, issued
-  // documents), by material id.
+  // Material data handed to reviews (uploads, supplements, issued
+  // documents; pulled records of cases stored before pulls were per step),
+  // by material id.
   std::map<std::string, v1::StepMaterial> materials;
+  // Records each step's department pulled for it: step -> material -> data.
+  std::map<std::string, std::map<std::string, v1::StepMaterial>> step_materials;
+  // One step's pulls in flight (not yet committed). Answers gather here;
+  // the steps that became ready together (one `group`) are committed
+  // together, in one batch, when the last of their pulls answers.
+  struct StepPulls {
+    uint64_t group = 0;
+    int pending = 0;
+    // Attempts so far, by material.
+    std::map<std::string, int> attempts;
+    // Final answers, by material.
+    std::map<std::string, absl::StatusOr<v1::QueryResponse>> results;
+  };
+  std::map<std::string, StepPulls> pulling;
+  uint64_t last_pull_group = 0;
+  // Once the case ended: forgets the pulls no longer awaited.
+  void DropFinishedPulls() {
+    for (auto it = pulling.begin(); it != pulling.end();) {
+      it = it->second.pending <= 0 ? pulling.erase(it) : std::next(it);
+    }
+  }
   // Step id -> idempotency key of its latest review round.
   std::map<std::string, std::string> keys;
   // Party role -> kind of its subject.
   absl::flat_hash_map<std::string, identity::SubjectKind> kinds;
-  // Pulls not yet answered; no step starts before they all are. Their
+  // Submission checks (as the submitter, identifying fields only: does the
+  // department hold the material?) not yet answered; no step starts before
+  // they all are. Their
   // results gather in `pull_txn`, committed when the last one arrives.
   int pending_pulls = 0;
   Txn pull_txn;
@@ -67,6 +101,10 @@ bool IsOpenState(v1::CaseState state);
 // The material record of `id` in `record`, added when missing.
 v1::MaterialRecord* MaterialRecordOf(v1::CaseRecord* record,
                                      absl::string_view id);
+
+// Whether a failed review or pull is worth another attempt (UNAVAILABLE,
+// DEADLINE_EXCEEDED).
+bool Transient(absl::StatusCode code);
 
 // Whether the material record says the material is available to reviews.
 bool IsPresentSource(absl::string_view source);

@@ -32,12 +32,12 @@ int RoundOf(absl::string_view key, absl::string_view case_id,
   return round;
 }
 
+}  // namespace
+
 bool Transient(absl::StatusCode code) {
   return code == absl::StatusCode::kUnavailable ||
          code == absl::StatusCode::kDeadlineExceeded;
 }
-
-}  // namespace
 
 std::string ReviewKey(absl::string_view case_id, absl::string_view step,
                       int round) {
@@ -71,6 +71,8 @@ absl::Status CaseEngine::CommitLocked(OpenCase& c, Txn& txn) const {
     // Nothing the transition would do may happen now.
     txn.sends.clear();
     txn.retries.clear();
+    for (const Txn::Pull& pull : txn.pulls) c.pulling.erase(pull.step);
+    txn.pulls.clear();
     return status;
   }
   for (const v1::CaseEvent& event : txn.change.events) {
@@ -81,6 +83,7 @@ absl::Status CaseEngine::CommitLocked(OpenCase& c, Txn& txn) const {
   txn.change.events.clear();
   txn.change.materials.clear();
   txn.change.step_keys.clear();
+  txn.change.step_materials.clear();
   txn.change.request_key.clear();
   return absl::OkStatus();
 }
@@ -117,6 +120,11 @@ void CaseEngine::Dispatch(const std::shared_ptr<OpenCase>& c, Txn& txn) {
   for (absl::Time when : txn.deadline_checks) {
     executor_->PostAt(when, [this, case_id] { CheckDeadline(case_id); });
   }
+  for (const Txn::Pull& pull : txn.pulls) {
+    SendStepPull(case_id, pull.step, pull.material, pull.department,
+                 pull.query);
+  }
+  txn.pulls.clear();
   txn.sends.clear();
   txn.retries.clear();
   txn.deadline_checks.clear();
@@ -140,7 +148,22 @@ v1::ReviewRequest CaseEngine::BuildReview(const OpenCase& c,
       if (local.ok()) out->set_local_id(*local);
     }
   }
+  auto pulled = c.step_materials.find(step.id());
   for (const std::string& id : step.materials()) {
+    // Records the step's department read for it, unless the applicant
+    // supplied the material since.
+    const v1::MaterialRecord* record = nullptr;
+    for (const v1::MaterialRecord& m : c.record.materials()) {
+      if (m.material() == id) record = &m;
+    }
+    if (pulled != c.step_materials.end() && record != nullptr &&
+        record->source() == "pulled") {
+      auto it = pulled->second.find(id);
+      if (it != pulled->second.end()) {
+        *request.add_materials() = it->second;
+        continue;
+      }
+    }
     auto it = c.materials.find(id);
     if (it != c.materials.end()) *request.add_materials() = it->second;
   }
@@ -186,6 +209,7 @@ void CaseEngine::Advance(OpenCase& c, Txn& txn) const {
     if (m.source() == "requested") requested.push_back(m.material());
   }
   bool all_approved = true, any_waiting = false;
+  const uint64_t pull_group = ++c.last_pull_group;
   for (int i = 0; i < type.steps_size(); ++i) {
     const v1::Step& step = type.steps(i);
     v1::StepRecord* s = c.record.mutable_steps(i);
@@ -199,7 +223,7 @@ void CaseEngine::Advance(OpenCase& c, Txn& txn) const {
       continue;
     }
     bool issuer_pending = false;
-    std::vector<std::string> missing;
+    std::vector<std::string> missing, to_pull;
     for (const std::string& id : step.materials()) {
       const v1::Material* material = FindMaterial(type, id);
       if (material == nullptr) continue;
@@ -210,6 +234,16 @@ void CaseEngine::Advance(OpenCase& c, Txn& txn) const {
       const v1::MaterialRecord* record = nullptr;
       for (const v1::MaterialRecord& m : c.record.materials()) {
         if (m.material() == id) record = &m;
+      }
+      if (record != nullptr && record->source() == "pulled" &&
+          !material->dataset().empty() && material->issued_by_step().empty()) {
+        // Held by its department: the step's department reads it for the
+        // step, once.
+        auto pulled = c.step_materials.find(step.id());
+        if (pulled == c.step_materials.end() || pulled->second.count(id) == 0) {
+          to_pull.push_back(id);
+        }
+        continue;
       }
       if (record != nullptr && IsPresentSource(record->source()) &&
           c.materials.count(id) > 0) {
@@ -245,6 +279,26 @@ void CaseEngine::Advance(OpenCase& c, Txn& txn) const {
       any_waiting = true;
       continue;
     }
+    if (!to_pull.empty()) {
+      // Ready once its department has read its materials (in parallel with
+      // every other step that became ready).
+      if (c.pulling.count(step.id()) == 0) {
+        OpenCase::StepPulls& pulls = c.pulling[step.id()];
+        pulls.group = pull_group;
+        pulls.pending = static_cast<int>(to_pull.size());
+        for (const std::string& id : to_pull) {
+          pulls.attempts[id] = 1;
+          txn.pulls.push_back(
+              {step.id(), id, step.department(),
+               StepPullQuery(c, step, *FindMaterial(type, id))});
+        }
+      }
+      if (s->state() == v1::STEP_STATE_WAITING) {
+        s->set_state(v1::STEP_STATE_PENDING);
+        s->clear_reason();
+      }
+      continue;
+    }
     // Ready: start it.
     auto previous = c.keys.find(step.id());
     const int round =
@@ -276,125 +330,6 @@ void CaseEngine::Advance(OpenCase& c, Txn& txn) const {
                                  : v1::CASE_STATE_RUNNING);
 }
 
-void CaseEngine::StartPulls(const std::shared_ptr<OpenCase>& c) {
-  struct Pull {
-    std::string material;
-    v1::QueryRequest query;
-  };
-  std::vector<Pull> pulls;
-  std::string submitter, case_id;
-  {
-    absl::MutexLock lock(&c->mu);
-    const v1::CaseType& type = *c->type;
-    case_id = c->record.case_id();
-    submitter = c->record.submitted_by();
-    for (const v1::Material& material : type.materials()) {
-      if (material.dataset().empty() || !material.issued_by_step().empty()) {
-        continue;
-      }
-      auto kind = c->kinds.find(material.party());
-      if (kind == c->kinds.end() || !MaterialApplies(material, kind->second)) {
-        continue;
-      }
-      bool recorded = false;
-      for (const v1::MaterialRecord& m : c->record.materials()) {
-        recorded = recorded || m.material() == material.id();
-      }
-      if (recorded) continue;
-      Pull& pull = pulls.emplace_back();
-      pull.material = material.id();
-      pull.query.set_dataset(material.dataset());
-      for (const v1::CasePartyInput& party : c->record.parties()) {
-        if (party.role() == material.party()) {
-          pull.query.set_subject(party.subject());
-        }
-      }
-      *pull.query.mutable_fields() = material.fields();
-      v1::RequestContext* context = pull.query.mutable_context();
-      context->set_purpose(type.purpose());
-      context->set_case_id(case_id);
-      context->set_on_behalf_of(c->record.on_behalf_of());
-      context->set_request_id(absl::StrCat(case_id, "/", material.id()));
-    }
-    c->pending_pulls = static_cast<int>(pulls.size());
-  }
-  if (pulls.empty()) {
-    executor_->Post([this, case_id] { AdvanceNow(case_id); });
-    return;
-  }
-  const absl::Time deadline = absl::Now() + options_.pull_deadline;
-  for (Pull& pull : pulls) {
-    options_.query(
-        submitter, pull.query, deadline,
-        [gate = gate_, case_id,
-         material = pull.material](absl::StatusOr<v1::QueryResponse> result) {
-          absl::MutexLock lock(&gate->mu);
-          CaseEngine* engine = gate->engine;
-          if (engine == nullptr) return;
-          engine->executor_->Post([engine, case_id, material,
-                                   result = std::move(result)]() mutable {
-            engine->OnPullDone(case_id, material, std::move(result));
-          });
-        });
-  }
-}
-
-void CaseEngine::OnPullDone(const std::string& case_id,
-                            const std::string& material_id,
-                            absl::StatusOr<v1::QueryResponse> result) {
-  std::shared_ptr<OpenCase> c = Find(case_id);
-  if (c == nullptr) return;
-  Txn txn;
-  {
-    absl::MutexLock lock(&c->mu);
-    --c->pending_pulls;
-    Txn& pull_txn = c->pull_txn;
-    const v1::Material* material = FindMaterial(*c->type, material_id);
-    absl::StatusOr<const v1::Dataset*> dataset =
-        options_.catalog->FindDataset(material->dataset());
-    const std::string owner = dataset.ok() ? (*dataset)->owner() : "";
-    v1::CaseEvent* event =
-        AddEvent(*c, pull_txn, v1::CASE_EVENT_KIND_MATERIAL_PULLED);
-    event->set_material(material_id);
-    if (result.ok() && result->records_size() > 0) {
-      v1::StepMaterial data;
-      data.set_material(material_id);
-      data.set_dataset(material->dataset());
-      *data.mutable_records() = result->records();
-      c->materials[material_id] = data;
-      pull_txn.change.materials.push_back(std::move(data));
-      v1::MaterialRecord* record = MaterialRecordOf(&c->record, material_id);
-      record->set_source("pulled");
-      record->set_department(owner);
-      record->set_audit_entry_index(result->receipt().entry_index());
-      event->set_detail(absl::StrCat("pulled from ", owner, ": ",
-                                     result->records_size(), " record(s)"));
-    } else {
-      const std::string why = result.ok()
-                                  ? absl::StrCat(owner, " holds no record")
-                                  : std::string(result.status().message());
-      event->set_detail(absl::StrCat("not pulled: ", why));
-      if (material->deferrable()) {
-        v1::MaterialRecord* record = MaterialRecordOf(&c->record, material_id);
-        record->set_source("deferred");
-        record->set_department(owner);
-        const absl::Time due =
-            absl::FromUnixMicros(c->record.submitted_at_micros()) +
-            options_.defer_day * material->defer_days();
-        record->set_due_at_micros(absl::ToUnixMicros(due));
-        pull_txn.deadline_checks.push_back(due);
-      }
-    }
-    if (c->pending_pulls > 0) return;
-    txn = std::move(pull_txn);
-    pull_txn = Txn();
-    txn.change.previous_state = c->record.state();
-    Advance(*c, txn);
-    if (!CommitLocked(*c, txn).ok()) return;
-  }
-  Dispatch(c, txn);
-}
-
 void CaseEngine::AdvanceNow(const std::string& case_id) {
   std::shared_ptr<OpenCase> c = Find(case_id);
   if (c == nullptr) return;
@@ -403,8 +338,12 @@ void CaseEngine::AdvanceNow(const std::string& case_id) {
     absl::MutexLock lock(&c->mu);
     txn.change.previous_state = c->record.state();
     Advance(*c, txn);
-    if (txn.change.events.empty() && txn.sends.empty()) return;
-    if (!CommitLocked(*c, txn).ok()) return;
+    if (txn.change.events.empty() && txn.sends.empty()) {
+      // Only pulls (reads, repeated after a crash): nothing to persist.
+      if (txn.pulls.empty()) return;
+    } else if (!CommitLocked(*c, txn).ok()) {
+      return;
+    }
   }
   Dispatch(c, txn);
 }
@@ -600,7 +539,7 @@ void CaseEngine::MaybeEvict(const std::string& case_id) {
   OpenCase& c = *it->second;
   absl::MutexLock case_lock(&c.mu);
   if (!IsOpenState(c.record.state()) && c.outstanding == 0 &&
-      c.pending_pulls == 0) {
+      c.pending_pulls == 0 && c.pulling.empty()) {
     open_.erase(it);
   }
 }

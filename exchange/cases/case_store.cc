@@ -32,6 +32,9 @@ std::string EventKey(absl::string_view id, uint64_t sequence) {
 std::string MaterialPrefix(absl::string_view id) {
   return absl::StrCat("m/", id, "/");
 }
+std::string StepMaterialPrefix(absl::string_view id) {
+  return absl::StrCat("s/", id, "/");
+}
 std::string StepKeyPrefix(absl::string_view id) {
   return absl::StrCat("k/", id, "/");
 }
@@ -213,6 +216,11 @@ absl::Status CaseStore::Commit(const Change& change) {
   for (const auto& [step, key] : change.step_keys) {
     batch.Put(absl::StrCat(StepKeyPrefix(id), step), key);
   }
+  for (const auto& [step, material] : change.step_materials) {
+    batch.Put(
+        absl::StrCat(StepMaterialPrefix(id), step, "/", material.material()),
+        material.SerializeAsString());
+  }
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
   return FromRocksStatus(db_->Write(write_options, &batch),
@@ -261,6 +269,27 @@ absl::StatusOr<std::vector<v1::StepMaterial>> CaseStore::Materials(
   if (bad) {
     return absl::DataLossError(absl::StrCat("case store: a material of case '",
                                             case_id, "' does not parse"));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, v1::StepMaterial>>>
+CaseStore::StepMaterials(absl::string_view case_id) const {
+  std::vector<std::pair<std::string, v1::StepMaterial>> out;
+  const std::string prefix = StepMaterialPrefix(case_id);
+  bool bad = false;
+  RETURN_IF_ERROR(ScanPrefix(
+      db_.get(), prefix, [&](absl::string_view key, absl::string_view value) {
+        absl::string_view rest = key.substr(prefix.size());
+        auto& [step, material] = out.emplace_back();
+        step = std::string(rest.substr(0, rest.find('/')));
+        bad = !material.ParseFromArray(value.data(),
+                                       static_cast<int>(value.size()));
+        return !bad;
+      }));
+  if (bad) {
+    return absl::DataLossError(absl::StrCat(
+        "case store: a step material of case '", case_id, "' does not parse"));
   }
   return out;
 }

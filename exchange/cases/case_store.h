@@ -1,6 +1,7 @@
 // Durable storage of cases (docs/case-store-format.md): one RocksDB database
 // holding each case's record (with its steps and material list), the
-// materials handed to reviews, the per-case event sequence, the idempotency
+// materials handed to reviews (and the records each step's department pulled
+// for it), the per-case event sequence, the idempotency
 // key of every started step, and indexes by submission request id, by open
 // state (for resume), by submission time (for List) and by party (keyed
 // hashes of the parties' subjects, for List by party_subject).
@@ -57,6 +58,9 @@ class CaseStore {
     std::vector<v1::StepMaterial> materials;
     // Started steps: step id -> idempotency key of its review.
     std::vector<std::pair<std::string, std::string>> step_keys;
+    // Records pulled for one step by its department (step id, material),
+    // handed to that step's reviews; a later one replaces an earlier one.
+    std::vector<std::pair<std::string, v1::StepMaterial>> step_materials;
     // For a new case: "<submitter>/<request_id>" to index.
     std::string request_key;
   };
@@ -84,6 +88,12 @@ class CaseStore {
   // Returns the materials kept for `case_id`, in material id order.
   absl::StatusOr<std::vector<v1::StepMaterial>> Materials(
       absl::string_view case_id) const;
+
+  // Returns the records pulled for the steps of `case_id`, as (step id,
+  // material) pairs in step then material id order. DATA_LOSS when one does
+  // not parse.
+  absl::StatusOr<std::vector<std::pair<std::string, v1::StepMaterial>>>
+  StepMaterials(absl::string_view case_id) const;
 
   // Returns the step idempotency keys of `case_id` (step id -> key).
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> StepKeys(

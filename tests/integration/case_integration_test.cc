@@ -1,12 +1,14 @@
 // Cases end to end with real processes: the service hall submits one
-// property transfer; the exchange pulls its materials through the query
-// path and runs the housing, tax and land reviews at once on the real
-// adapters (each taking a simulated review time), then the land transfer,
-// which writes the new title into the land registry's legacy store. After
-// `kill -9` of the exchange mid-case, the case resumes and every step's
-// effect happens exactly once.
+// property transfer; the exchange checks its materials exist as the service
+// hall (identifying fields only), each department reads what its step needs
+// through the query path, inside the case, and the exchange runs the housing,
+// tax and land reviews at once on the real adapters (each taking a simulated
+// review time), then the land transfer, which writes the new title into the
+// land registry's legacy store. After `kill -9` of the exchange mid-case, the
+// case resumes and every step's effect happens exactly once.
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -24,8 +26,10 @@ namespace datarun::testing {
 namespace {
 
 using ::testing::AnyOf;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr int kReviewMs = 600;
 
@@ -89,6 +93,27 @@ class CaseIntegrationTest : public StackFixture {
     return record;
   }
 
+  // The service hall's query of `buyer`'s contract price, in `case_id`
+  // (none when empty).
+  v1::QueryResponse ServiceHallPrice(const std::string& buyer,
+                                     const std::string& case_id) {
+    v1::QueryRequest price;
+    price.set_dataset("housing.sale_contract");
+    price.set_subject(buyer);
+    price.add_fields("contract_no");
+    price.add_fields("price");
+    price.mutable_context()->set_purpose("property_transfer.intake");
+    price.mutable_context()->set_case_id(case_id);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(5));
+    v1::QueryResponse response;
+    grpc::Status status =
+        StubAs("servicehall")->Query(&context, price, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
   // Titles in force of `subject`, as land reads them.
   int TitlesOf(const std::string& subject) {
     v1::QueryResponse response;
@@ -107,6 +132,13 @@ TEST_F(CaseIntegrationTest, ReviewsRunInParallelAndTheTitleIsTransferred) {
   const int buyer_titles_before = TitlesOf(buyer);
   auto submitted = Submit(Transfer("it-transfer-1", seller, buyer));
   ASSERT_TRUE(submitted.ok()) << submitted.status();
+  // The service hall may not read the price, outside a case or inside this
+  // one (open or not): its grants release it masked.
+  for (const std::string& case_id : {std::string(), submitted->case_id()}) {
+    v1::QueryResponse price = ServiceHallPrice(buyer, case_id);
+    EXPECT_EQ(price.grant_id(), "servicehall.sale_contract.intake") << case_id;
+    EXPECT_THAT(price.masked_fields(), ElementsAre("price")) << case_id;
+  }
   v1::CaseRecord done = WaitCaseSettled(submitted->case_id());
   ASSERT_EQ(done.state(), v1::CASE_STATE_COMPLETED) << done.DebugString();
 
@@ -147,24 +179,69 @@ TEST_F(CaseIntegrationTest, ReviewsRunInParallelAndTheTitleIsTransferred) {
   // The land registry's store holds the new title of the buyer.
   EXPECT_EQ(TitlesOf(buyer), buyer_titles_before + 1);
 
-  // The service hall read the buyer's contract price for the deed tax under
-  // the case-bound grant while the case was open; now that it is finished,
-  // the same query in the same case gets only the intake grant: the price
-  // comes back masked.
-  v1::QueryRequest price;
-  price.set_dataset("housing.sale_contract");
-  price.set_subject(buyer);
-  price.add_fields("contract_no");
-  price.add_fields("price");
-  price.mutable_context()->set_purpose("property_transfer.intake");
-  price.mutable_context()->set_case_id(done.case_id());
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(5));
-  v1::QueryResponse after_case;
-  grpc::Status price_status =
-      StubAs("servicehall")->Query(&context, price, &after_case);
-  ASSERT_TRUE(price_status.ok()) << price_status.error_message();
+  // Who read what, inside the case: the tax bureau read the contract's price
+  // for the deed tax and land read the seller's title for the title review,
+  // each under its own case-bound grant; the service hall only checked that
+  // they exist, on identifying fields.
+  const std::string& case_id = done.case_id();
+  bool tax_read_price = false, land_read_title = false;
+  for (const v1::AuditEntry& e : AccessesTo(buyer)) {
+    if (e.case_id() != case_id || e.dataset() != "housing.sale_contract") {
+      continue;
+    }
+    if (e.consumer() == "tax") {
+      EXPECT_EQ(e.grant_id(), "tax.sale_contract.case");
+      EXPECT_EQ(e.request_id(), case_id + "/deed_tax/buyer_sale_contract");
+      EXPECT_EQ(e.on_behalf_of(), "SH-0042");
+      tax_read_price =
+          tax_read_price ||
+          std::find(e.fields_released().begin(), e.fields_released().end(),
+                    "price") != e.fields_released().end();
+    } else {
+      EXPECT_EQ(e.consumer(), "servicehall") << e.DebugString();
+      EXPECT_THAT(e.fields_released(), Not(Contains("price")));
+    }
+  }
+  EXPECT_TRUE(tax_read_price);
+  for (const v1::AuditEntry& e : AccessesTo(seller)) {
+    if (e.case_id() != case_id || e.dataset() != "land.property_title") {
+      continue;
+    }
+    if (e.consumer() == "servicehall") {
+      EXPECT_THAT(e.fields_released(), Not(Contains("registered_on")));
+    } else if (e.consumer() == "land") {
+      EXPECT_EQ(e.grant_id(), "land.property_title.case");
+      EXPECT_EQ(e.request_id(), case_id + "/title_review/title_certificate");
+      land_read_title = true;
+    } else if (e.consumer() == "tax") {
+      EXPECT_EQ(e.grant_id(), "tax.property_title.case");
+    }
+  }
+  EXPECT_TRUE(land_read_title);
+  // Case.Get's events name the department that read each material.
+  {
+    grpc::ClientContext watch_context;
+    watch_context.set_deadline(std::chrono::system_clock::now() +
+                               std::chrono::seconds(10));
+    v1::WatchCaseRequest watch;
+    watch.set_case_id(case_id);
+    auto reader = Cases()->Watch(&watch_context, watch);
+    v1::CaseEvent event;
+    bool named = false;
+    while (reader->Read(&event)) {
+      if (event.kind() == v1::CASE_EVENT_KIND_MATERIAL_PULLED &&
+          event.step() == "deed_tax" &&
+          event.material() == "buyer_sale_contract") {
+        EXPECT_THAT(event.detail(), HasSubstr("read by tax"));
+        named = true;
+      }
+    }
+    EXPECT_TRUE(reader->Finish().ok());
+    EXPECT_TRUE(named);
+  }
+
+  // After the case the service hall still gets the price masked.
+  v1::QueryResponse after_case = ServiceHallPrice(buyer, case_id);
   EXPECT_EQ(after_case.grant_id(), "servicehall.sale_contract.intake");
   EXPECT_THAT(after_case.masked_fields(), ElementsAre("price"));
 

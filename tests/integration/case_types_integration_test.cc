@@ -148,6 +148,22 @@ TEST_F(CaseTypesIntegrationTest, BusinessEstablishmentIssuesANewLicence) {
                 {credit}),
       (std::vector<std::vector<std::string>>{{Subject("founder_id")}}));
   EXPECT_EQ(done.metrics().trips(), 0);
+  // The founder's identity and the premises' title were read by the market
+  // regulator for the licence, inside the case; the service hall only
+  // checked that they exist.
+  bool market_read = false;
+  for (const v1::AuditEntry& e : AccessesTo(Subject("founder_id"))) {
+    if (e.case_id() != done.case_id()) continue;
+    if (e.consumer() == "market") {
+      EXPECT_THAT(e.grant_id(), ::testing::EndsWith(".case"));
+      EXPECT_THAT(e.request_id(), HasSubstr("/licence/"));
+      market_read = true;
+    } else {
+      EXPECT_EQ(e.consumer(), "servicehall") << e.DebugString();
+      EXPECT_THAT(e.grant_id(), ::testing::EndsWith(".intake"));
+    }
+  }
+  EXPECT_TRUE(market_read);
 }
 
 TEST_F(CaseTypesIntegrationTest, HouseholdRelocationMovesTheRegistration) {
@@ -184,6 +200,18 @@ TEST_F(CaseTypesIntegrationTest, HouseholdRelocationMovesTheRegistration) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(household.records_size(), 1);
   EXPECT_EQ(Text(household.records(0), "household_no"), moved_to);
+  // The registry read the dwelling's title for the relocation, under its
+  // case-bound grant.
+  bool registry_read = false;
+  for (const v1::AuditEntry& e : AccessesTo(applicant)) {
+    if (e.case_id() == done.case_id() && e.consumer() == "registry" &&
+        e.dataset() == "land.property_title") {
+      EXPECT_EQ(e.grant_id(), "registry.property_title.case");
+      EXPECT_EQ(e.request_id(), done.case_id() + "/relocation/dwelling_title");
+      registry_read = true;
+    }
+  }
+  EXPECT_TRUE(registry_read);
   // No process logged the applicant's identity number (request ids, review
   // lines, the registry's write).
   EXPECT_THAT(FilesContaining(state_dir() + "/logs", applicant), IsEmpty());

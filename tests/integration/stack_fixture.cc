@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/file_util.h"
+#include "datarun/v1/audit_service.grpc.pb.h"
 #include "datarun/v1/case.grpc.pb.h"
 #include "exchange/security/names.h"
 #include "exchange/security/tls_credentials.h"
@@ -104,6 +105,29 @@ std::string StackFixture::Subject(const std::string& key) {
   auto it = subjects_.find(key);
   EXPECT_NE(it, subjects_.end()) << "demo_subjects.txt has no " << key;
   return it == subjects_.end() ? "" : it->second;
+}
+
+std::vector<v1::AuditEntry> StackFixture::AccessesTo(
+    const std::string& subject) {
+  auto audit = v1::Audit::NewStub(ChannelAs("audit"));
+  std::vector<v1::AuditEntry> out;
+  v1::ListSubjectAccessesRequest request;
+  request.set_subject(subject);
+  request.set_page_size(200);
+  do {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    v1::ListSubjectAccessesResponse page;
+    grpc::Status status = audit->ListSubjectAccesses(&context, request, &page);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    if (!status.ok()) break;
+    for (const v1::ProvedEntry& entry : page.entries()) {
+      out.push_back(entry.entry());
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  return out;
 }
 
 v1::CaseRecord StackFixture::WaitCaseSettled(const std::string& case_id,

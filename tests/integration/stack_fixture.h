@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "datarun/v1/audit.pb.h"
 #include "datarun/v1/case.pb.h"
 #include "datarun/v1/config.pb.h"
 #include "datarun/v1/exchange.grpc.pb.h"
@@ -69,6 +70,11 @@ class StackFixture : public ::testing::Test {
   // Step `id` of `record`, or null when the record has no such step.
   static const v1::StepRecord* StepOf(const v1::CaseRecord& record,
                                       const std::string& id);
+
+  // Every audit entry about `subject` ("who read my data"), in log order,
+  // as the audit office reads them (Audit.ListSubjectAccesses, every page).
+  // Fails the test on an error.
+  std::vector<v1::AuditEntry> AccessesTo(const std::string& subject);
 
   // Stops the stack (to inspect its files).
   void StopStack() { stack_->Stop(); }
