@@ -216,6 +216,13 @@ class CaseEngine {
                       absl::StatusOr<v1::QueryResponse> result);
   void RetryStepPull(const std::string& case_id, const std::string& step,
                      const std::string& material);
+  // Under c.mu: starts the steps of pull group `group` (steps that became
+  // ready together) whose pulls have all answered, in one batch in `txn`
+  // (RecordStepPulls each, then Advance). Waits (returns false, `txn`
+  // untouched) while a pull of the group is still on its way; a pull
+  // waiting for its retry does not hold back the others, so a department
+  // that is down delays only its own step. Returns whether steps started.
+  bool StartPulledSteps(OpenCase& c, Txn& txn, uint64_t group) const;
   // Under c.mu, once every pull of `step` answered: records what was read
   // (or marks deferrable materials deferred) in `txn` and forgets the
   // step's pulls. The caller advances the case.

@@ -62,6 +62,9 @@ struct CaseEngine::OpenCase {
   struct StepPulls {
     uint64_t group = 0;
     int pending = 0;
+    // Of `pending`, the pulls waiting to be retried (their department was
+    // unavailable or slow): they do not hold back the group's other steps.
+    int retrying = 0;
     // Attempts so far, by material.
     std::map<std::string, int> attempts;
     // Final answers, by material.

@@ -207,9 +207,11 @@ void CaseEngine::RetryStepPull(const std::string& case_id,
         c->pulling.count(step_id) == 0) {
       return;
     }
+    OpenCase::StepPulls& pulls = c->pulling[step_id];
+    --pulls.retrying;
     if (!IsOpenState(c->record.state())) {
       // The case ended while the retry waited: this pull is over.
-      --c->pulling[step_id].pending;
+      --pulls.pending;
       c->DropFinishedPulls();
     } else {
       query = StepPullQuery(*c, *step, *material);
@@ -246,11 +248,15 @@ void CaseEngine::OnStepPullDone(const std::string& case_id,
       result = absl::NotFoundError(absl::StrCat(owner, " holds no record"));
     }
     int& attempts = pulls.attempts[material_id];
-    if (open && !result.ok() && Transient(result.status().code()) &&
-        attempts < options_.max_attempts) {
+    const bool retry = open && !result.ok() &&
+                       Transient(result.status().code()) &&
+                       attempts < options_.max_attempts;
+    if (!retry) --pulls.pending;
+    if (retry) {
       absl::Duration backoff = options_.retry_backoff;
       for (int i = 1; i < attempts; ++i) backoff *= 2;
       ++attempts;
+      ++pulls.retrying;
       LogLine("case_step_pull_retried", LogLevel::kWarning)
           .Str("case_id", case_id)
           .Str("step", step_id)
@@ -261,10 +267,10 @@ void CaseEngine::OnStepPullDone(const std::string& case_id,
                         [this, case_id, step_id, material_id] {
                           RetryStepPull(case_id, step_id, material_id);
                         });
-      return;
-    }
-    --pulls.pending;
-    if (!open) {
+      // The group's other steps need not wait for this department.
+      dispatch =
+          StartPulledSteps(*c, txn, pulls.group) && CommitLocked(*c, txn).ok();
+    } else if (!open) {
       c->DropFinishedPulls();
     } else if (!result.ok() && !material->deferrable()) {
       // A required material the step's department cannot read: the case
@@ -301,23 +307,29 @@ void CaseEngine::OnStepPullDone(const std::string& case_id,
           .Status(result.status());
     } else {
       pulls.results[material_id] = std::move(result);
-      // The steps that became ready together start together, in one batch.
-      const uint64_t group = pulls.group;
-      std::vector<std::string> steps;
-      for (const auto& [id, other] : c->pulling) {
-        if (other.group != group) continue;
-        if (other.pending > 0) return;
-        steps.push_back(id);
-      }
-      txn.change.previous_state = c->record.state();
-      for (const std::string& id : steps) RecordStepPulls(*c, txn, id);
-      Advance(*c, txn);
-      if (!CommitLocked(*c, txn).ok()) return;
-      dispatch = true;
+      dispatch =
+          StartPulledSteps(*c, txn, pulls.group) && CommitLocked(*c, txn).ok();
     }
   }
   if (dispatch) Dispatch(c, txn);
   MaybeEvict(case_id);
+}
+
+bool CaseEngine::StartPulledSteps(OpenCase& c, Txn& txn, uint64_t group) const {
+  std::vector<std::string> steps;
+  for (const auto& [id, other] : c.pulling) {
+    if (other.group != group) continue;
+    if (other.pending == 0) {
+      steps.push_back(id);
+    } else if (other.pending > other.retrying) {
+      return false;  // A pull of the group is still on its way.
+    }
+  }
+  if (steps.empty()) return false;
+  txn.change.previous_state = c.record.state();
+  for (const std::string& id : steps) RecordStepPulls(c, txn, id);
+  Advance(c, txn);
+  return true;
 }
 
 void CaseEngine::RecordStepPulls(OpenCase& c, Txn& txn,

@@ -224,7 +224,7 @@ class CaseEngineTest : public ::testing::Test {
     options.store = store_.get();
     options.review = reviews_.Fn();
     options.query = queries_.Fn();
-    options.retry_backoff = absl::Milliseconds(1);
+    options.retry_backoff = retry_backoff_;
     options.defer_day = defer_day_;
     auto engine = CaseEngine::Start(options);
     ASSERT_TRUE(engine.ok()) << engine.status();
@@ -278,6 +278,7 @@ class CaseEngineTest : public ::testing::Test {
 
   std::string dir_;
   absl::Duration defer_day_ = absl::Hours(24);
+  absl::Duration retry_backoff_ = absl::Milliseconds(1);
   testing::CaseConfig config_;
   FakeReviews reviews_;
   FakeQueries queries_;
@@ -767,6 +768,35 @@ TEST_F(CaseEngineTest, TransientStepPullsAreRetriedLikeReviews) {
                       absl::StrContains(e.detail(), "after 2 attempts"));
   }
   EXPECT_TRUE(noted);
+}
+
+TEST_F(CaseEngineTest, AStepWhosePullIsRetriedDoesNotHoldBackTheOthers) {
+  retry_backoff_ = absl::Seconds(60);
+  OpenEngine();
+  queries_.set_answer(
+      [](const std::string& consumer,
+         const v1::QueryRequest& request) -> absl::StatusOr<v1::QueryResponse> {
+        if (absl::EndsWith(request.context().request_id(),
+                           "/deed_tax/dwelling_count")) {
+          return absl::UnavailableError("housing is restarting");
+        }
+        return FakeQueries::Found(consumer, request);
+      });
+  const std::string id = Submit(PropertyTransferRequest("p9"));
+  // The housing and land reviews go out; the tax review waits for its
+  // department's retry (a minute away) alone.
+  ASSERT_TRUE(reviews_.WaitPending(2));
+  absl::SleepFor(absl::Milliseconds(20));
+  std::set<std::string> sent;
+  for (const v1::ReviewRequest& review : reviews_.all()) {
+    sent.insert(review.step());
+  }
+  EXPECT_THAT(
+      sent, ::testing::UnorderedElementsAre("contract_review", "title_review"));
+  v1::CaseRecord record = engine_->Get("servicehall", id).value();
+  EXPECT_EQ(StepOf(record, "contract_review").state(), v1::STEP_STATE_RUNNING);
+  EXPECT_EQ(StepOf(record, "title_review").state(), v1::STEP_STATE_RUNNING);
+  EXPECT_EQ(StepOf(record, "deed_tax").state(), v1::STEP_STATE_PENDING);
 }
 
 TEST_F(CaseEngineTest, AStepPullFailingEveryAttemptFailsTheCase) {
