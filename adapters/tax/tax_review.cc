@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "absl/types/optional.h"
 #include "adapters/legacy_store/case_review.h"
 #include "adapters/legacy_store/legacy_format.h"
@@ -14,6 +15,7 @@
 #include "adapters/sdk/record_builder.h"
 #include "adapters/tax/deed_tax_rates.h"
 #include "common/status_macros.h"
+#include "exchange/identity/subject_id.h"
 
 namespace datarun {
 namespace tax {
@@ -418,18 +420,88 @@ absl::StatusOr<v1::ReviewResponse> TaxClearance(
   return response;
 }
 
-// The founder can be registered as a taxpayer: read-only check of the
-// register; the registration itself follows the business licence.
+// The tax office of the region that registered the company: the market
+// regulator "北京市朝阳区市场监督管理局" -> "国家税务总局北京市朝阳区税务局".
+std::string TaxOfficeOf(absl::string_view registration_authority) {
+  constexpr absl::string_view kRegulator = "市场监督管理局";
+  if (absl::ConsumeSuffix(&registration_authority, kRegulator) &&
+      !registration_authority.empty()) {
+    return absl::StrCat("国家税务总局", registration_authority, "税务局");
+  }
+  return "国家税务总局北京市税务局";
+}
+
+// Registers the company of the business licence issued in the case as a
+// taxpayer (DJ_NSRXX: taxpayer number = its credit code, 单位, ID type 800,
+// under the tax office of the registering region), once per case
+// (DR_CASE_STEP). A company the bureau already registered (a repeated
+// establishment of the same credit code) keeps its registration.
 absl::StatusOr<v1::ReviewResponse> TaxRegistration(
-    SqliteDb& db, const v1::ReviewRequest& request) {
+    SqliteDb& db, legacy::SqliteWriter& writer,
+    const v1::ReviewRequest& request, absl::CivilDay today) {
   ASSIGN_OR_RETURN(const v1::CaseParty* founder,
                    legacy::RequireParty(request, "founder"));
-  ASSIGN_OR_RETURN(Taxpayer t,
+  const v1::StepMaterial* licence =
+      legacy::FindMaterial(request, "business_licence");
+  if (licence == nullptr || licence->records_size() == 0) {
+    return legacy::MissingField(request, "business_licence", "credit_code");
+  }
+  const v1::Record& company = licence->records(0);
+  const std::string credit_code = FieldText(company, "credit_code");
+  const std::string name = FieldText(company, "name");
+  if (credit_code.empty()) {
+    return legacy::MissingField(request, "business_licence", "credit_code");
+  }
+  if (name.empty()) {
+    return legacy::MissingField(request, "business_licence", "name");
+  }
+  absl::Status valid = identity::ValidateSubjectAs(
+      credit_code, identity::SubjectKind::kOrganisation);
+  if (!valid.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "step 'tax_registration': material 'business_licence' field "
+        "'credit_code': ",
+        absl::StripPrefix(valid.message(), "subject: ")));
+  }
+  ASSIGN_OR_RETURN(Taxpayer founder_taxpayer,
                    FindTaxpayer(db, founder->subject(), founder->local_id()));
-  return legacy::Approve(RecordBuilder()
-                             .Bool("founder_registered", !t.nsrsbh.empty())
-                             .Str("invoice_quota", "standard")
-                             .Build());
+  std::string registered_on, office;
+  RETURN_IF_ERROR(writer.Write([&](SqliteDb& w) -> absl::Status {
+    ASSIGN_OR_RETURN(
+        absl::optional<std::string> done,
+        legacy::FindCaseStep(w, request.case_id(), "tax_registration"));
+    if (!done.has_value()) {
+      bool known = false;
+      RETURN_IF_ERROR(w.Query("SELECT 1 FROM DJ_NSRXX WHERE NSRSBH = ?",
+                              {credit_code}, [&](const SqliteRow&) {
+                                known = true;
+                                return absl::OkStatus();
+                              }));
+      if (!known) {
+        RETURN_IF_ERROR(w.Execute(
+            "INSERT INTO DJ_NSRXX (NSRSBH, NSRMC, NSRLX, ZJLX, ZJHM, DJRQ, "
+            "ZGSWJG) VALUES (?, ?, '2', '800', ?, ?, ?)",
+            {credit_code, name, credit_code, Compact(today),
+             TaxOfficeOf(FieldText(company, "registration_authority"))}));
+      }
+      RETURN_IF_ERROR(legacy::RecordCaseStep(w, request.case_id(),
+                                             "tax_registration", credit_code));
+    }
+    return w.Query("SELECT DJRQ, ZGSWJG FROM DJ_NSRXX WHERE NSRSBH = ?",
+                   {credit_code}, [&](const SqliteRow& row) {
+                     registered_on = std::string(row.Text(0));
+                     office = std::string(row.Text(1));
+                     return absl::OkStatus();
+                   });
+  }));
+  return legacy::Approve(
+      RecordBuilder()
+          .Str("taxpayer_number", credit_code)
+          .Str("registered_on", registered_on)
+          .Str("tax_office", office)
+          .Bool("founder_registered", !founder_taxpayer.nsrsbh.empty())
+          .Str("invoice_quota", "standard")
+          .Build());
 }
 
 }  // namespace
@@ -440,7 +512,9 @@ absl::StatusOr<v1::ReviewResponse> ReviewTaxStep(
   const std::string& step = request.step();
   if (step == "deed_tax") return DeedTax(db, writer, request, today);
   if (step == "tax_clearance") return TaxClearance(writer, request, today);
-  if (step == "tax_registration") return TaxRegistration(db, request);
+  if (step == "tax_registration") {
+    return TaxRegistration(db, writer, request, today);
+  }
   return legacy::UnknownStep("tax", request,
                              "deed_tax, tax_clearance, tax_registration");
 }

@@ -12,8 +12,12 @@
 //                     its number recorded in DR_CASE_STEP, once per case) as
 //                     "tax_clearance" (certificate_no, tax_type 清税,
 //                     issued_on, status 已清税).
-//   tax_registration  (business_establishment): the founder is known to the
-//                     bureau or can be registered; read-only (findings).
+//   tax_registration  (business_establishment): registers the company of
+//                     the business licence issued in the case as a taxpayer
+//                     (DJ_NSRXX, taxpayer number = credit code, 单位, under
+//                     the tax office of the registering region), idempotent
+//                     by case id; findings name the number, the office and
+//                     whether the founder is a registered taxpayer.
 // Thread-safe as far as the connections passed are.
 #ifndef DATARUN_ADAPTERS_TAX_TAX_REVIEW_H_
 #define DATARUN_ADAPTERS_TAX_TAX_REVIEW_H_

@@ -11,6 +11,7 @@
 #include "adapters/datagen/testing/test_data.h"
 #include "adapters/legacy_store/sqlite_db.h"
 #include "adapters/tax/tax_service.h"
+#include "exchange/identity/credit_code.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 
@@ -215,6 +216,73 @@ TEST_F(TaxReviewTest, TaxOutstandingRefusesTheClearance) {
   EXPECT_NE(answer->reason().find("tax outstanding: 1"), std::string::npos)
       << answer->reason();
   EXPECT_EQ(answer->issued_size(), 0);
+}
+
+// A business_establishment tax_registration step of `case_id` whose
+// business licence (issued by the licence step) names `credit_code`.
+v1::ReviewRequest RegistrationRequest(const std::string& case_id,
+                                      const std::string& credit_code) {
+  v1::ReviewRequest r =
+      CaseReviewRequest(case_id, "business_establishment", "tax_registration",
+                        {{"founder", Demo("founder_id")}});
+  v1::StepMaterial* licence = r.add_issued_before();
+  licence->set_material("business_licence");
+  auto* f = licence->add_records()->mutable_fields();
+  (*f)["credit_code"] = Text(credit_code);
+  (*f)["name"] = Text("北京青禾科技有限公司");
+  (*f)["registration_authority"] = Text("北京市朝阳区市场监督管理局");
+  return r;
+}
+
+TEST_F(TaxReviewTest, TaxRegistrationRegistersTheNewCompanyOnce) {
+  // A new company of Chaoyang district (110105), type 91 (enterprise).
+  std::string code = "91110105MA01QT7K";
+  code += identity::OrganisationCodeCheckCharacter(code.substr(8));
+  code += identity::CreditCodeCheckCharacter(code);
+  auto rows = [&] {
+    return datagen::testing::StoreRows(
+        dir_ + "/tax.db",
+        "SELECT NSRMC, NSRLX, ZJLX, ZJHM, ZGSWJG FROM DJ_NSRXX WHERE "
+        "NSRSBH = ?",
+        {code});
+  };
+  ASSERT_TRUE(rows().empty());
+  auto first = service_->Review(RegistrationRequest("case-est-1", code));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->decision(), v1::REVIEW_DECISION_APPROVE) << first->reason();
+  EXPECT_EQ(Field(first->findings(), "taxpayer_number"), code);
+  EXPECT_EQ(Field(first->findings(), "tax_office"),
+            "国家税务总局北京市朝阳区税务局");
+  EXPECT_EQ(rows(), (std::vector<std::vector<std::string>>{
+                        {"北京青禾科技有限公司", "2", "800", code,
+                         "国家税务总局北京市朝阳区税务局"}}));
+  // Repeated (the answer store lost it) or another case for the same
+  // company: one registration.
+  auto again = service_->Review(RegistrationRequest("case-est-1", code));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(
+      google::protobuf::util::MessageDifferencer::Equals(*again, *first));
+  auto other = service_->Review(RegistrationRequest("case-est-2", code));
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(other->decision(), v1::REVIEW_DECISION_APPROVE);
+  EXPECT_EQ(rows().size(), 1u);
+}
+
+TEST_F(TaxReviewTest, TaxRegistrationNeedsAValidLicence) {
+  v1::ReviewRequest request = RegistrationRequest("case-est-3", "");
+  auto missing = service_->Review(request);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(missing.status().message().find("credit_code"), std::string::npos)
+      << missing.status();
+  request = RegistrationRequest("case-est-4", "91110105MA0TEST01X");
+  auto invalid = service_->Review(request);
+  EXPECT_EQ(invalid.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(invalid.status().message().find("business_licence"),
+            std::string::npos)
+      << invalid.status();
+  request.clear_issued_before();
+  auto none = service_->Review(request);
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

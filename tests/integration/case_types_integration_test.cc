@@ -147,6 +147,16 @@ TEST_F(CaseTypesIntegrationTest, BusinessEstablishmentIssuesANewLicence) {
       StoreRows("market", "SELECT FDDBRZJHM FROM SC_ZTDJ WHERE TYSHXYDM = ?",
                 {credit}),
       (std::vector<std::vector<std::string>>{{Subject("founder_id")}}));
+  // ... and registered as a taxpayer by the tax bureau, once.
+  EXPECT_EQ(
+      StoreRows("tax",
+                "SELECT NSRMC, NSRLX, ZJLX FROM DJ_NSRXX WHERE "
+                "NSRSBH = ?",
+                {credit}),
+      (std::vector<std::vector<std::string>>{{kCompanyName, "2", "800"}}));
+  EXPECT_EQ(
+      Text(StepOf(done, "tax_registration")->findings(), "taxpayer_number"),
+      credit);
   EXPECT_EQ(done.metrics().trips(), 0);
   // The founder's identity and the premises' title were read by the market
   // regulator for the licence, inside the case; the service hall only
