@@ -232,7 +232,7 @@ mkdir -p "$STATE/component"
 DATARUN_AUDIT_BENCH_ENTRIES="$AUDIT_ENTRIES" component audit audit_bench \
   'BM_Append/sync:./producers:4|BM_LeafHash|BM_InclusionProof|BM_ConsistencyProof|BM_ScanDatabase|BM_VerifyLog'
 component cases case_bench \
-  'BM_PropertyTransferCases/sync:1/engine_threads:2/|BM_StoreWrites/sync:1/threads:6|BM_CriticalPathOverhead'
+  'BM_PropertyTransferCases/sync:1/engine_threads:8/|BM_StoreWrites/sync:1/threads:12|BM_CriticalPathOverhead'
 DATARUN_IDENTITY_BENCH_SUBJECTS="$IDENTITY_SUBJECTS" component identity identity_bench \
   'BM_ValidateSubject|BM_RawRocksDbGet|BM_PrimaryLocalIdWarm'
 

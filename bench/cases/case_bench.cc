@@ -9,7 +9,7 @@
 //   - BM_StoreWrites: the baseline, the same number of bare RocksDB
 //     WriteBatch commits per case, of the same mean size, as the engine
 //     writes (counted from the store's WAL at start-up), synced or not, from
-//     1 thread and from 6 (the engine's 2 + 4 submitters);
+//     1 thread, from 6 and from 12 (the engine's 8 + 4 submitters);
 //   - BM_CriticalPathOverhead: one case at a time with reviews answered
 //     20 ms later by a timer thread; the mean of CaseMetrics elapsed_ms -
 //     critical_path_ms (what the engine adds to the slowest review chain).
@@ -165,7 +165,7 @@ class Finishes {
 // A store and an engine in a fresh directory.
 class Harness {
  public:
-  Harness(bool sync, CaseEngine::ReviewFn review, int threads = 2)
+  Harness(bool sync, CaseEngine::ReviewFn review, int threads = 8)
       : dir_(NewDir("cases")) {
     const testing::CaseConfig& config = LoadConfig();
     auto store = CaseStore::Open({dir_ + "/cases", sync});
@@ -296,13 +296,13 @@ void BM_PropertyTransferCases(benchmark::State& state) {
   state.counters["cases_in_flight"] = kCasesPerRound;
   state.counters["sync"] = sync;
 }
-// engine_threads: CaseEngine::Options::threads (default 2).
+// engine_threads: CaseEngine::Options::threads (default 8).
 BENCHMARK(BM_PropertyTransferCases)
     ->ArgNames({"sync", "engine_threads"})
     ->Args({1, 2})
     ->Args({1, 8})
     ->Args({1, 32})
-    ->Args({0, 2})
+    ->Args({0, 8})
     ->MinTime(3)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
@@ -360,7 +360,8 @@ BENCHMARK(BM_StoreWrites)
     ->ArgNames({"sync", "threads"})
     ->Args({1, 1})
     ->Args({1, 6})
-    ->Args({0, 6})
+    ->Args({1, 12})
+    ->Args({0, 12})
     ->MinTime(3)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
