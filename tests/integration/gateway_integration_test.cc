@@ -5,6 +5,8 @@
 // one-time code and sees verified accesses; the auditor searches, lists
 // checkpoints, checks consistency and exports. Bad requests are clear JSON
 // errors and write nothing; the gateway's log holds no raw identity number.
+#include <signal.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
@@ -557,6 +559,56 @@ TEST_F(GatewayIntegrationTest, CitizenSeesEveryOwnCaseAndNoOneElses) {
   EXPECT_THAT(*exchange_log, HasSubstr(R"("by_party":true)"));
   EXPECT_THAT(*exchange_log, Not(HasSubstr(buyer)));
   EXPECT_THAT(*exchange_log, Not(HasSubstr(bad)));
+}
+
+TEST_F(GatewayIntegrationTest,
+       ADepartmentDownIsNamedAndAnExchangeRestartHeals) {
+  auto clerk = SignedIn("window1");
+  const std::string intake_body = absl::StrCat(
+      R"({"case_type":"property_transfer","party":"seller","subject":")",
+      Subject("seller_id"), R"("})");
+
+  // Housing's adapter is down: the desk still answers, and each of
+  // housing's materials says why it could not be pulled.
+  ASSERT_TRUE(stack().StopAdapter("housing").ok());
+  HttpResult intake = clerk->Post("/api/v1/intake/check", intake_body);
+  ASSERT_EQ(intake.status, 200) << intake.body;
+  v1::IntakeCheckResponse checked = Parse<v1::IntakeCheckResponse>(intake);
+  int from_housing = 0;
+  for (const v1::MaterialCheck& material : checked.materials()) {
+    if (material.department() != "housing") continue;
+    ++from_housing;
+    EXPECT_NE(material.status(), v1::MATERIAL_STATUS_PULLED)
+        << material.material();
+    EXPECT_THAT(material.detail(), HasSubstr("housing")) << material.material();
+    EXPECT_THAT(material.detail(), HasSubstr("UNAVAILABLE"))
+        << material.material();
+  }
+  EXPECT_GT(from_housing, 0) << intake.body;
+  EXPECT_GT(checked.from_shared_data(), 0);
+  ASSERT_TRUE(stack().StartAdapter("housing").ok());
+
+  // The exchange crashes and comes back on the same port: the signed-in
+  // clerk's next calls work again without signing in anew (the gateway's
+  // channel reconnects), and none of them hangs.
+  ASSERT_TRUE(stack().RestartExchange(SIGKILL).ok());
+  HttpResult again;
+  const absl::Time until = absl::Now() + absl::Seconds(30);
+  do {
+    again = clerk->Post("/api/v1/intake/check", intake_body);
+    if (again.status == 200) break;
+    // While it reconnects, an answer is the documented JSON error.
+    EXPECT_EQ(again.status, 503) << again.body << again.error;
+    absl::SleepFor(absl::Milliseconds(200));
+  } while (absl::Now() < until);
+  ASSERT_EQ(again.status, 200) << again.body << again.error;
+  v1::IntakeCheckResponse healed = Parse<v1::IntakeCheckResponse>(again);
+  for (const v1::MaterialCheck& material : healed.materials()) {
+    if (material.department() == "housing") {
+      EXPECT_EQ(material.status(), v1::MATERIAL_STATUS_PULLED)
+          << material.material() << ": " << material.detail();
+    }
+  }
 }
 
 TEST_F(GatewayIntegrationTest, BadRequestsAreClearErrorsAndWriteNothing) {
