@@ -30,7 +30,7 @@ bool Between(absl::string_view* s, absl::string_view open,
   return true;
 }
 
-// The decimal number at the start of `s` (after `prefix`, when given).
+// The decimal number at the start of `s`; -1 when there is none.
 int64_t LeadingNumber(absl::string_view s) {
   size_t n = 0;
   while (n < s.size() && s[n] >= '0' && s[n] <= '9') ++n;
