@@ -216,6 +216,14 @@ async function shot(page, name) {
   log(`screenshot ${file}`);
 }
 
+// A screenshot of one element (a section of a long page).
+async function shotOf(locator, name) {
+  shotNo += 1;
+  const file = join(opts.artifacts, `${String(shotNo).padStart(2, '0')}-${name}.png`);
+  await locator.screenshot({ path: file });
+  log(`screenshot ${file}`);
+}
+
 async function signInOfficial(page, url, username, password) {
   // A full load, so no state of an earlier session survives in the page.
   await page.goto(`${url}/#/signin`);
@@ -230,6 +238,37 @@ async function signInOfficial(page, url, username, password) {
 async function signOut(page) {
   await page.click('#signout');
   await page.waitForSelector('#username');
+}
+
+// The finished property transfer's events list groups its material events:
+// one submission-check item (each material once), and under each step what
+// its department read; e.g. the deed_tax step shows the buyer's sale
+// contract read by tax from housing.sale_contract with its audit entry.
+async function assertGroupedMaterials(page) {
+  const kinds = await page.$$eval('ol.events > li', (els) => els.map((e) => e.dataset.kind));
+  assert.equal(kinds.filter((k) => k === 'material-checks').length, 1, `one submission-check item: ${kinds.join(', ')}`);
+  assert.equal(kinds.filter((k) => k === 'CASE_EVENT_KIND_MATERIAL_PULLED').length, 0, 'no flat material events');
+  const checked = await page.$$eval('ol.events li[data-kind="material-checks"] li[data-material]',
+    (els) => els.map((e) => [e.dataset.material, e.dataset.outcome]));
+  const names = checked.map(([m]) => m);
+  assert.ok(checked.length >= 4, `the submission check lists ${checked.length} materials`);
+  assert.equal(new Set(names).size, names.length, `each material is checked once: ${names.join(', ')}`);
+  assert.ok(checked.some(([m, o]) => m === 'buyer_sale_contract' && o === 'held'), `buyer_sale_contract held: ${JSON.stringify(checked)}`);
+  const deedTax = page.locator('ol.events li[data-kind="step-reads"][data-step="deed_tax"]');
+  assert.equal(await deedTax.count(), 1, 'one reads item for deed_tax');
+  assert.equal(await deedTax.getAttribute('data-department'), 'tax');
+  const contract = deedTax.locator('li[data-material="buyer_sale_contract"]');
+  assert.equal(await contract.count(), 1, 'deed_tax shows the sale contract');
+  assert.equal(await contract.getAttribute('data-department'), 'tax', 'the sale contract is read by tax');
+  assert.equal(await contract.getAttribute('data-dataset'), 'housing.sale_contract');
+  assert.match(await contract.getAttribute('data-grant'), /^tax\./, 'read under a tax grant');
+  assert.match(await contract.getAttribute('data-audit-entry'), /^\d+$/, 'with its audit entry number');
+  assert.match(await contract.textContent(), /#\d+/, 'the audit entry number is shown');
+  const stepsWithReads = await page.$$eval('ol.events li[data-kind="step-reads"]', (els) => els.map((e) => e.dataset.step));
+  assert.ok(stepsWithReads.length >= 3, `reads grouped under ${stepsWithReads.join(', ')}`);
+  assert.equal(new Set(stepsWithReads).size, stepsWithReads.length, 'one reads item per step');
+  assert.ok(await page.locator('table.case-steps tr[data-step="deed_tax"] .step-reads').count() === 1,
+    'the steps table lists what deed_tax read');
 }
 
 async function scenarioClerk(page, ctx) {
@@ -282,7 +321,11 @@ async function scenarioClerk(page, ctx) {
   }
   assert.ok(await page.locator('.metric[data-metric="serial"]').count() === 1, 'metrics show the serial sum');
   await page.waitForSelector('.conn-ended');
+  await assertGroupedMaterials(page);
   await shot(page, 'clerk-tracker-finished');
+  // The events list, oldest (the submission check, the reads) at its bottom.
+  await page.$eval('ol.events', (el) => { el.scrollTop = el.scrollHeight; });
+  await shotOf(page.locator('ol.events'), 'clerk-tracker-materials-read');
   ctx.caseId = caseId;
 
   await page.goto(`${ctx.url}/#/cases`);
@@ -368,7 +411,15 @@ async function scenarioCitizen(page, ctx) {
     if (!kinds.includes('CASE_EVENT_KIND_SUBMITTED') || !kinds.includes('CASE_EVENT_KIND_FINISHED')) {
       throw new Error(`the finished case's event stream replayed ${kinds.length} event(s): ${kinds.join(', ')}`);
     }
+    await assertGroupedMaterials(page);
     await shot(page, 'citizen-own-case');
+    // A read of the buyer's own data links to that entry in "who read my data".
+    const link = page.locator('li[data-kind="step-reads"] li[data-material="buyer_identity"] a.audit-ref').first();
+    assert.equal(await link.count(), 1, 'the citizen sees an audit link for the read of their identity');
+    const entry = await link.getAttribute('data-entry');
+    await link.click();
+    await page.waitForSelector(`[data-view="me/accesses"] tr.highlight[data-index="${entry}"]`, { timeout: 15000 });
+    await shot(page, 'citizen-audit-entry-from-case');
   }
   await signOut(page);
 }

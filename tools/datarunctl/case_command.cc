@@ -10,8 +10,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/grpc_status.h"
 #include "datarun/v1/case.grpc.pb.h"
 #include "exchange/identity/subject_id.h"
+#include "tools/datarunctl/case_list.h"
+#include "tools/datarunctl/case_render.h"
 #include "tools/datarunctl/commands.h"
 #include "tools/datarunctl/render.h"
 
@@ -28,49 +31,12 @@ constexpr char kUsage[] =
     "  watch <case-id>                       follow its events to the end\n"
     "  supplement <case-id> <material>=<ref> supply a deferred material\n"
     "  cancel <case-id> [--basis=REASON]\n"
-    "  list [--case_type=T] [--party=ID]     cases and per-type aggregates\n"
-    "                                        (--party: only that person's or\n"
+    "  list [--case_type=T] [--party=ID] [--case_state=S] [--limit=N]\n"
+    "                                        cases (newest first, at most\n"
+    "                                        --limit, default 1000) and\n"
+    "                                        per-type aggregates (--party:\n"
+    "                                        only that person's or\n"
     "                                        organisation's cases)\n";
-
-const char* CaseStateName(v1::CaseState state) {
-  switch (state) {
-    case v1::CASE_STATE_RUNNING:
-      return "RUNNING";
-    case v1::CASE_STATE_WAITING:
-      return "WAITING";
-    case v1::CASE_STATE_COMPLETED:
-      return "COMPLETED";
-    case v1::CASE_STATE_REJECTED:
-      return "REJECTED";
-    case v1::CASE_STATE_FAILED:
-      return "FAILED";
-    case v1::CASE_STATE_CANCELLED:
-      return "CANCELLED";
-    default:
-      return "?";
-  }
-}
-
-const char* StepStateName(v1::StepState state) {
-  switch (state) {
-    case v1::STEP_STATE_PENDING:
-      return "pending";
-    case v1::STEP_STATE_WAITING:
-      return "waiting";
-    case v1::STEP_STATE_RUNNING:
-      return "running";
-    case v1::STEP_STATE_APPROVED:
-      return "approved";
-    case v1::STEP_STATE_REJECTED:
-      return "REJECTED";
-    case v1::STEP_STATE_FAILED:
-      return "FAILED";
-    case v1::STEP_STATE_SKIPPED:
-      return "skipped";
-    default:
-      return "?";
-  }
-}
 
 bool Finished(v1::CaseState state) {
   return state == v1::CASE_STATE_COMPLETED ||
@@ -78,118 +44,12 @@ bool Finished(v1::CaseState state) {
          state == v1::CASE_STATE_CANCELLED;
 }
 
-std::string Pad(const std::string& text, size_t width) {
-  return text.size() >= width ? text + " "
-                              : text + std::string(width - text.size(), ' ');
-}
-
-// A document's display number: its certificate_no field when it has one.
-std::string DocumentNumber(const v1::StepMaterial& document) {
-  for (const v1::Record& record : document.records()) {
-    auto it = record.fields().find("certificate_no");
-    if (it != record.fields().end()) return it->second.string_value();
-  }
-  return document.reference();
-}
-
-// "name=value" of a review's scalar findings, in name order.
-std::string RenderFindings(const v1::Record& findings) {
-  std::map<std::string, std::string> sorted;
-  for (const auto& [name, value] : findings.fields()) {
-    switch (value.kind_case()) {
-      case v1::Value::kStringValue:
-        sorted[name] = value.string_value();
-        break;
-      case v1::Value::kIntValue:
-        sorted[name] = absl::StrCat(value.int_value());
-        break;
-      case v1::Value::kDecimalValue:
-        sorted[name] = value.decimal_value();
-        break;
-      case v1::Value::kBoolValue:
-        sorted[name] = value.bool_value() ? "yes" : "no";
-        break;
-      case v1::Value::kDateValue:
-        sorted[name] = value.date_value();
-        break;
-      default:
-        break;
-    }
-  }
-  std::vector<std::string> parts;
-  for (const auto& [name, text] : sorted) {
-    parts.push_back(absl::StrCat(name, "=", text));
-  }
-  return absl::StrJoin(parts, " ");
-}
-
-std::string RenderCaseTimeline(const v1::CaseRecord& c) {
-  std::string out = absl::StrCat(
-      "case ", c.case_id(), "  ", c.case_type(), "  ", CaseStateName(c.state()),
-      c.reason().empty() ? "" : absl::StrCat(" (", c.reason(), ")"), "\n");
-  for (const v1::CasePartyInput& party : c.parties()) {
-    absl::StrAppend(&out, "  ", party.role(), ": ",
-                    identity::MaskSubject(party.subject()), "\n");
-  }
-  const int64_t start = c.submitted_at_micros();
-  int64_t end = c.finished_at_micros();
-  for (const v1::StepRecord& step : c.steps()) {
-    end = std::max(end, step.finished_at_micros());
-  }
-  const double span = std::max<int64_t>(end - start, 1);
-  constexpr int kBar = 40;
-  absl::StrAppend(&out, "  ", Pad("step", 17), Pad("department", 11),
-                  Pad("start", 9), Pad("end", 9), "timeline\n");
-  for (const v1::StepRecord& step : c.steps()) {
-    std::string bar(kBar, ' ');
-    std::string from = "", to = "";
-    if (step.started_at_micros() > 0) {
-      const int64_t s = step.started_at_micros() - start;
-      const int64_t e =
-          (step.finished_at_micros() > 0 ? step.finished_at_micros() : end) -
-          start;
-      from = absl::StrCat("+", s / 1000, "ms");
-      to = step.finished_at_micros() > 0 ? absl::StrCat("+", e / 1000, "ms")
-                                         : "";
-      const int a = static_cast<int>(s / span * kBar);
-      const int b = std::max(a + 1, static_cast<int>(e / span * kBar));
-      for (int i = a; i < std::min(b, kBar); ++i) bar[i] = '#';
-    }
-    absl::StrAppend(
-        &out, "  ", Pad(step.step(), 17), Pad(step.department(), 11),
-        Pad(from, 9), Pad(to, 9), "|", bar, "| ", StepStateName(step.state()),
-        step.reason().empty() ? "" : absl::StrCat(": ", step.reason()), "\n");
-    if (!step.findings().fields().empty()) {
-      absl::StrAppend(&out, "      findings: ", RenderFindings(step.findings()),
-                      "\n");
-    }
-    for (const v1::StepMaterial& document : step.issued()) {
-      absl::StrAppend(&out, "      issued ", document.material(), " ",
-                      DocumentNumber(document), "\n");
-    }
-  }
-  const v1::CaseMetrics& m = c.metrics();
-  absl::StrAppend(&out, "elapsed ", m.elapsed_ms(), " ms; serial sum of steps ",
-                  m.serial_sum_ms(), " ms; critical path ",
-                  m.critical_path_ms(), " ms; trips ", m.trips(),
-                  "; materials ", m.materials_pulled(), " pulled, ",
-                  m.materials_uploaded(), " uploaded\n");
-  return out;
-}
-
-std::string RenderEvent(const v1::CaseEvent& event) {
-  return absl::StrCat(
-      "  #", event.sequence(), " ",
-      v1::CaseEventKind_Name(event.kind()).substr(strlen("CASE_EVENT_KIND_")),
-      event.step().empty() ? "" : absl::StrCat(" ", event.step()),
-      event.material().empty() ? "" : absl::StrCat(" ", event.material()),
-      event.detail().empty() ? "" : absl::StrCat(": ", event.detail()), "\n");
-}
-
-// Follows the case's events until it finishes; prints them unless `quiet`.
+// Follows the case's events until it finishes; prints them (material
+// events grouped) unless `quiet`, and collects the material events into
+// `groups`.
 int Follow(v1::Case::Stub& stub, const std::string& case_id,
-           CommandContext& context, bool quiet, std::ostream& out,
-           std::ostream& err) {
+           CommandContext& context, bool quiet, MaterialEventGroups* groups,
+           std::ostream& out, std::ostream& err) {
   grpc::ClientContext call;
   call.set_deadline(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(context.connection.timeout_ms) *
@@ -198,11 +58,14 @@ int Follow(v1::Case::Stub& stub, const std::string& case_id,
   request.set_case_id(case_id);
   std::unique_ptr<grpc::ClientReader<v1::CaseEvent>> reader =
       stub.Watch(&call, request);
+  CaseEventPrinter printer;
   v1::CaseEvent event;
   while (reader->Read(&event)) {
-    if (!quiet) out << (context.json ? ToJson(event) : RenderEvent(event));
+    groups->Add(event);
+    if (!quiet) out << (context.json ? ToJson(event) : printer.Add(event));
     if (event.kind() == v1::CASE_EVENT_KIND_FINISHED) break;
   }
+  if (!quiet && !context.json) out << printer.Flush();
   call.TryCancel();
   grpc::Status status = reader->Finish();
   if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
@@ -211,8 +74,36 @@ int Follow(v1::Case::Stub& stub, const std::string& case_id,
   return 0;
 }
 
+// The case's material events up to `last_event`, grouped; best effort: a
+// failed Watch leaves `groups` with what arrived (the timeline is then
+// printed without them).
+void CollectMaterialEvents(v1::Case::Stub& stub, const std::string& case_id,
+                           uint64_t last_event, CommandContext& context,
+                           MaterialEventGroups* groups) {
+  if (last_event == 0) return;
+  grpc::ClientContext call;
+  SetDeadline(call, context);
+  v1::WatchCaseRequest request;
+  request.set_case_id(case_id);
+  std::unique_ptr<grpc::ClientReader<v1::CaseEvent>> reader =
+      stub.Watch(&call, request);
+  v1::CaseEvent event;
+  while (reader->Read(&event)) {
+    groups->Add(event);
+    if (event.sequence() >= last_event ||
+        event.kind() == v1::CASE_EVENT_KIND_FINISHED) {
+      break;
+    }
+  }
+  call.TryCancel();
+  reader->Finish().ok();
+}
+
+// Prints the case's timeline; `groups` (may be null) holds its material
+// events already followed, else they are read here.
 int PrintCase(v1::Case::Stub& stub, const std::string& case_id,
-              CommandContext& context, std::ostream& out, std::ostream& err) {
+              const MaterialEventGroups* groups, CommandContext& context,
+              std::ostream& out, std::ostream& err) {
   v1::GetCaseRequest request;
   request.set_case_id(case_id);
   v1::CaseRecord record;
@@ -220,7 +111,13 @@ int PrintCase(v1::Case::Stub& stub, const std::string& case_id,
   SetDeadline(call, context);
   grpc::Status status = stub.Get(&call, request, &record);
   if (!status.ok()) return Fail(status, err);
-  out << (context.json ? ToJson(record) : RenderCaseTimeline(record));
+  MaterialEventGroups fetched;
+  if (!context.json && groups == nullptr) {
+    CollectMaterialEvents(stub, case_id, record.last_event(), context,
+                          &fetched);
+    groups = &fetched;
+  }
+  out << (context.json ? ToJson(record) : RenderCaseTimeline(record, groups));
   return Finished(record.state()) && record.state() != v1::CASE_STATE_COMPLETED
              ? 3
              : 0;
@@ -293,15 +190,22 @@ int RunCaseCommand(const std::vector<std::string>& args,
       return 0;
     }
     if (!context.json) out << "submitted " << case_id << "; following it\n";
-    if (int rc = Follow(*stub, case_id, context, context.json, out, err)) {
+    MaterialEventGroups groups;
+    if (int rc =
+            Follow(*stub, case_id, context, context.json, &groups, out, err)) {
       return rc;
     }
-    return PrintCase(*stub, case_id, context, out, err);
+    return PrintCase(*stub, case_id, &groups, context, out, err);
   }
-  if (command == "status") return PrintCase(*stub, args[1], context, out, err);
+  if (command == "status") {
+    return PrintCase(*stub, args[1], nullptr, context, out, err);
+  }
   if (command == "watch") {
-    if (int rc = Follow(*stub, args[1], context, false, out, err)) return rc;
-    return PrintCase(*stub, args[1], context, out, err);
+    MaterialEventGroups groups;
+    if (int rc = Follow(*stub, args[1], context, false, &groups, out, err)) {
+      return rc;
+    }
+    return PrintCase(*stub, args[1], &groups, context, out, err);
   }
   if (command == "supplement") {
     v1::SupplementRequest request;
@@ -316,7 +220,8 @@ int RunCaseCommand(const std::vector<std::string>& args,
     SetDeadline(call, context);
     grpc::Status status = stub->Supplement(&call, request, &record);
     if (!status.ok()) return Fail(status, err);
-    out << (context.json ? ToJson(record) : RenderCaseTimeline(record));
+    out << (context.json ? ToJson(record)
+                         : RenderCaseTimeline(record, nullptr));
     return 0;
   }
   if (command == "cancel") {
@@ -328,37 +233,45 @@ int RunCaseCommand(const std::vector<std::string>& args,
     SetDeadline(call, context);
     grpc::Status status = stub->Cancel(&call, request, &record);
     if (!status.ok()) return Fail(status, err);
-    out << (context.json ? ToJson(record) : RenderCaseTimeline(record));
+    out << (context.json ? ToJson(record)
+                         : RenderCaseTimeline(record, nullptr));
     return 0;
   }
   // list
   v1::ListCasesRequest request;
   request.set_case_type(context.case_type);
   request.set_party_subject(context.party);
-  request.set_page_size(std::min(context.limit, 200));
-  v1::ListCasesResponse response;
-  grpc::ClientContext call;
-  SetDeadline(call, context);
-  grpc::Status status = stub->List(&call, request, &response);
-  if (!status.ok()) return Fail(status, err);
+  if (!context.case_state.empty()) {
+    v1::CaseState state;
+    if (!v1::CaseState_Parse(context.case_state, &state) &&
+        !v1::CaseState_Parse(absl::StrCat("CASE_STATE_", context.case_state),
+                             &state)) {
+      err << "datarunctl case list: --case_state: no case state '"
+          << context.case_state
+          << "' (RUNNING, WAITING, COMPLETED, REJECTED, FAILED, CANCELLED)\n";
+      return 2;
+    }
+    request.set_state(state);
+  }
+  absl::StatusOr<CaseListing> listing = ListCasePages(
+      request, context.limit,
+      [&](const v1::ListCasesRequest& page_request,
+          v1::ListCasesResponse* page) {
+        grpc::ClientContext call;
+        SetDeadline(call, context);
+        return FromGrpcStatus(stub->List(&call, page_request, page));
+      });
+  if (!listing.ok()) return Fail(ToGrpcStatus(listing.status()), err);
   if (context.json) {
+    v1::ListCasesResponse response;
+    for (v1::CaseRecord& c : listing->cases) *response.add_cases() = c;
+    for (v1::CaseTypeAggregate& a : listing->aggregates) {
+      *response.add_aggregates() = a;
+    }
     out << ToJson(response);
     return 0;
   }
-  for (const v1::CaseRecord& c : response.cases()) {
-    out << "  " << Pad(c.case_id(), 28) << Pad(c.case_type(), 32)
-        << Pad(CaseStateName(c.state()), 10) << c.metrics().elapsed_ms()
-        << " ms\n";
-  }
-  for (const v1::CaseTypeAggregate& a : response.aggregates()) {
-    out << a.case_type() << ": " << a.cases() << " cases, " << a.completed()
-        << " completed; mean elapsed "
-        << static_cast<int64_t>(a.mean_elapsed_ms()) << " ms vs serial "
-        << static_cast<int64_t>(a.mean_serial_sum_ms()) << " ms (critical path "
-        << static_cast<int64_t>(a.mean_critical_path_ms()) << " ms); trips "
-        << a.mean_trips() << "; materials pulled " << a.mean_materials_pulled()
-        << ", uploaded " << a.mean_materials_uploaded() << "\n";
-  }
+  out << RenderCaseListing(*listing, context.limit);
   return 0;
 }
 

@@ -37,6 +37,8 @@ struct CommandContext {
   std::vector<std::string> case_uploads;
   std::vector<std::string> case_deferred;
   std::string case_type;
+  // case list: only cases in this state (e.g. COMPLETED)
+  std::string case_state;
   bool case_wait = false;
 };
 

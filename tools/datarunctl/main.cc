@@ -56,7 +56,9 @@ ABSL_FLAG(std::string, from, "",
 ABSL_FLAG(std::string, to, "",
           "audit search: to time (exclusive); audit export: end index "
           "(exclusive).");
-ABSL_FLAG(int, limit, 1000, "audit search/who-accessed: most entries shown.");
+ABSL_FLAG(int, limit, 1000,
+          "audit search/who-accessed: most entries shown; case list: most "
+          "cases shown.");
 ABSL_FLAG(std::string, out, "", "audit export: output file (JSON lines).");
 ABSL_FLAG(std::string, basis, "",
           "identity link/retract/merge: why (recorded in the history).");
@@ -71,6 +73,9 @@ ABSL_FLAG(std::vector<std::string>, uploads, {},
 ABSL_FLAG(std::vector<std::string>, deferred, {},
           "case submit: deferrable materials supplied later.");
 ABSL_FLAG(std::string, case_type, "", "case list: only this case type.");
+ABSL_FLAG(std::string, case_state, "",
+          "case list: only cases in this state (RUNNING, WAITING, COMPLETED, "
+          "REJECTED, FAILED, CANCELLED).");
 ABSL_FLAG(bool, wait, false,
           "case submit: follow the case to its end and print its timeline.");
 ABSL_FLAG(std::string, party, "",
@@ -145,6 +150,7 @@ int main(int argc, char** argv) {
   context.case_uploads = absl::GetFlag(FLAGS_uploads);
   context.case_deferred = absl::GetFlag(FLAGS_deferred);
   context.case_type = absl::GetFlag(FLAGS_case_type);
+  context.case_state = absl::GetFlag(FLAGS_case_state);
   context.case_wait = absl::GetFlag(FLAGS_wait);
 
   const std::string command = args[0];

@@ -133,7 +133,31 @@ function runCase(c) {
     Object.assign(st(id), { state: 'STEP_STATE_APPROVED', finished_at_micros: String(Date.now() * 1000) });
     emit(c, { kind: 'CASE_EVENT_KIND_STEP_FINISHED', step: id, step_state: 'STEP_STATE_APPROVED' });
   };
-  setTimeout(() => { start('contract_review'); start('deed_tax'); start('title_review'); }, 100);
+  // The exchange's material events: the service hall's check of each
+  // dataset-backed material at submission, then each step's reads.
+  const owner = (m) => m.dataset.split('.')[0];
+  for (const m of CASE_TYPE.materials.filter((x) => x.dataset && !x.issued_by_step)) {
+    emit(c, {
+      kind: 'CASE_EVENT_KIND_MATERIAL_PULLED', material: m.id,
+      detail: m.deferrable ? `not pulled: ${owner(m)} holds no record`
+        : `held by ${owner(m)} (${m.dataset}, 1 record(s)): checked by servicehall on identifying fields only`,
+    });
+  }
+  const read = (step, dept, ids) => {
+    for (const id of ids) {
+      const m = CASE_TYPE.materials.find((x) => x.id === id);
+      emit(c, {
+        kind: 'CASE_EVENT_KIND_MATERIAL_PULLED', step, material: id,
+        detail: `read by ${dept} for step '${step}' from ${m.dataset} (${owner(m)}) under grant '${dept}.${m.dataset.split('.')[1]}.case': 1 record(s), audit entry #${leaves.length + 1}`,
+      });
+    }
+  };
+  setTimeout(() => {
+    read('contract_review', 'housing', ['sale_contract', 'title_certificate']);
+    read('deed_tax', 'tax', ['buyer_identity', 'sale_contract', 'title_certificate']);
+    read('title_review', 'land', ['title_certificate']);
+    start('contract_review'); start('deed_tax'); start('title_review');
+  }, 100);
   setTimeout(() => finish('contract_review'), 1500);
   setTimeout(() => finish('title_review'), 2200);
   setTimeout(() => { finish('deed_tax'); start('transfer'); }, 3000);

@@ -6,7 +6,8 @@
 //      Ed25519), and that tree_size/root_hash are the note's own;
 //   2. the entry's RFC 9162 inclusion proof against that root;
 //   3. that the entry shown re-serializes to its leaf hash.
-// The gateway's own `gateway_verified` is shown beside it.
+// The gateway's own `gateway_verified` is shown beside it. `?entry=K` in
+// the route (the case tracker's audit links) marks entry K when it is shown.
 
 import { h } from '../dom.js';
 import { t, tEnum } from '../i18n.js';
@@ -67,6 +68,8 @@ export function render() {
   let okCount = 0;
   let token = '';
   let disposed = false;
+  // #/me/accesses?entry=K (a case tracker's audit link): mark entry K.
+  const wanted = new URLSearchParams((location.hash.split('?')[1]) || '').get('entry') || '';
 
   function updateSummary() {
     summary.textContent = t('acc.summary', { n: total, ok: okCount });
@@ -127,6 +130,14 @@ export function render() {
     }
     token = (r && r.next_page_token) || '';
     moreBtn.hidden = !token;
+    if (wanted) {
+      const row = rows.find((x) => x.dataset.index === wanted);
+      if (row) {
+        row.classList.add('highlight');
+        row.setAttribute('aria-current', 'true');
+        requestAnimationFrame(() => row.scrollIntoView({ block: 'center' }));
+      }
+    }
     listBox.replaceChildren(rows.length ? table(null,
       [t('acc.col_time'), t('acc.col_department'), t('acc.col_official'), t('acc.col_purpose'), t('acc.col_case'),
         t('acc.col_data'), t('acc.col_decision'), t('acc.col_verified')], rows, { class: 'access-list' })

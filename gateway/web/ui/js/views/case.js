@@ -4,6 +4,10 @@
 // as bars on a time axis so parallel reviews overlap visibly; the join,
 // supplement requests (with a Supplement form for clerks), the result and
 // the metrics (elapsed vs serial sum, critical path, trips, materials).
+// The events list groups the material events: the submission check once per
+// material (held / not held / deferred) and, per step, what its department
+// read (dataset, grant, audit entry; a citizen's audit entry links to "who
+// read my data").
 
 import { h } from '../dom.js';
 import { t, tEnum, localTitle } from '../i18n.js';
@@ -13,6 +17,7 @@ import { formatMicros, maskSubject } from '../format.js';
 import {
   modelFromRecord, applyEvent, layout, formatDuration, summarizeMetrics, isFinishedCase,
 } from '../timeline.js';
+import { groupMaterialEvents, eventItems } from '../material_events.js';
 import { errorBox, infoBox, badge, table, field, section, pageHeader, loading, partyLabel } from './common.js';
 
 const LANE_H = 34;
@@ -149,15 +154,82 @@ export function render(ctx) {
       joins.length ? h('span.muted', ` · ${joins.join(' · ')}`) : null);
   }
 
+  function materialTitle(id) {
+    const tm = caseType && (caseType.materials || []).find((x) => x.id === id);
+    return tm ? localTitle(tm.title) : id;
+  }
+
+  // Titles of `ids`, with the id added where two would read the same
+  // (the buyer's and the seller's copy of one kind of document).
+  function materialTitles(ids) {
+    const titles = ids.map(materialTitle);
+    return titles.map((x, i) => (titles.indexOf(x) !== titles.lastIndexOf(x) ? `${x} (${ids[i]})` : x));
+  }
+
+  function stepTitle(id) {
+    const ts = caseType && (caseType.steps || []).find((x) => x.id === id);
+    return ts ? localTitle(ts.title) : id;
+  }
+
+  function auditRef(n) {
+    if (n === null) return null;
+    const label = t('case.read_audit', { n });
+    // "Who read my data" lists the signed-in citizen's own accesses.
+    return ctx.user && ctx.user.role === 'citizen'
+      ? h('a.audit-ref', { href: `#/me/accesses?entry=${n}`, title: t('case.read_audit_link'), dataset: { entry: String(n) } }, label)
+      : h('span.audit-ref', { dataset: { entry: String(n) } }, label);
+  }
+
+  function checksItem(groups) {
+    const outcomeTone = { held: 'ok', not_held: 'bad', deferred: 'warn' };
+    const first = groups.checks.reduce((a, c) => (a && a.seq <= c.seq ? a : c), null);
+    const checkTitles = materialTitles(groups.checks.map((c) => c.material));
+    return h('li.ev-group', { dataset: { kind: 'material-checks', seq: String(first ? first.seq : 0) } },
+      h('span.ev-time', formatMicros(first ? first.at : 0)), ' ',
+      h('span.ev-kind', t('case.checks_title', { n: groups.checks.length })),
+      h('div.small.muted', t('case.checks_desc', { who: (record && record.submitted_by) || '' })),
+      h('ul.mat-list.mat-checks', groups.checks.map((c, i) => h('li', { dataset: { material: c.material, outcome: c.outcome } },
+        h('span.mat-name', { title: c.material }, checkTitles[i]), ' ',
+        h('span.badge', { class: `tone-${outcomeTone[c.outcome]}` }, t(`case.outcome_${c.outcome}`)), ' ',
+        h('span.small.muted', c.ok ? `${c.owner} · ${c.dataset}` : c.why)))));
+  }
+
+  function readsItem(step, reads) {
+    const s = model.steps.find((x) => x.step === step);
+    const department = (reads.find((r) => r.department) || {}).department || (s && s.department) || '';
+    const readTitles = materialTitles(reads.map((r) => r.material));
+    return h('li.ev-group', { dataset: { kind: 'step-reads', step, department } },
+      h('span.ev-time', formatMicros(reads[0].at)), ' ',
+      h('span.ev-kind', t('case.reads_title', { department, step: stepTitle(step), n: reads.length })),
+      h('ul.mat-list.mat-reads', reads.map((r, i) => h('li', {
+        dataset: {
+          material: r.material, ok: String(r.ok), department: r.department, dataset: r.dataset, grant: r.grant,
+          auditEntry: r.auditEntry === null ? '' : String(r.auditEntry),
+        },
+      },
+      h('span.mat-name', { title: r.material }, readTitles[i]), ' ',
+      r.ok ? [
+        h('code.small', r.dataset), h('span.small.muted', ` (${r.owner}) · ${t('case.read_grant', { grant: r.grant })} · `),
+        auditRef(r.auditEntry),
+      ] : [h('span.badge.tone-bad', t('case.read_failed')), h('div.small.muted', r.detail)]))));
+  }
+
   function drawEvents() {
-    eventsBox.replaceChildren(...model.events.slice().reverse().map((e) => h('li', { dataset: { seq: String(e.sequence), kind: e.kind } },
-      h('span.ev-time', formatMicros(e.at_micros)), ' ',
-      h('span.ev-kind', tEnum(e.kind)),
-      e.step ? h('span.ev-step', ` · ${e.step}`) : null,
-      e.material ? h('span.ev-material', ` · ${e.material}`) : null,
-      e.step_state && e.step_state !== 'STEP_STATE_UNSPECIFIED' ? [' ', badge(e.step_state)] : null,
-      e.case_state && e.kind === 'CASE_EVENT_KIND_FINISHED' ? [' ', badge(e.case_state)] : null,
-      e.detail ? h('div.small.muted', e.detail) : null)));
+    const groups = groupMaterialEvents(model.events, record && record.materials);
+    const items = eventItems(model.events).map((it) => {
+      if (it.group === 'checks') return checksItem(groups);
+      if (it.group === 'reads') return readsItem(it.step, groups.reads.get(it.step));
+      const e = it.event;
+      return h('li', { dataset: { seq: String(e.sequence), kind: e.kind } },
+        h('span.ev-time', formatMicros(e.at_micros)), ' ',
+        h('span.ev-kind', tEnum(e.kind)),
+        e.step ? h('span.ev-step', ` · ${e.step}`) : null,
+        e.material ? h('span.ev-material', ` · ${e.material}`) : null,
+        e.step_state && e.step_state !== 'STEP_STATE_UNSPECIFIED' ? [' ', badge(e.step_state)] : null,
+        e.case_state && e.kind === 'CASE_EVENT_KIND_FINISHED' ? [' ', badge(e.case_state)] : null,
+        e.detail ? h('div.small.muted', e.detail) : null);
+    });
+    eventsBox.replaceChildren(...items.reverse());
   }
 
   function drawRecord() {
@@ -187,14 +259,18 @@ export function render(ctx) {
           h('td', formatMicros(m.due_at_micros)),
           h('td.num', m.source === 'pulled' && m.audit_entry_index !== undefined ? `#${m.audit_entry_index}` : ''));
       }), { class: 'case-materials' }) : h('p.muted', t('common.none')));
+    const readsByStep = model ? groupMaterialEvents(model.events).reads : new Map();
     stepsBox.replaceChildren(table(null,
       [t('case.col_step'), t('case.col_department2'), t('case.col_state'), t('case.col_time'), t('case.col_attempts'), t('case.col_reason')],
       (record.steps || []).map((s) => {
         const ts = caseType && (caseType.steps || []).find((x) => x.id === s.step);
         const span = s.started_at_micros && Number(s.started_at_micros)
           ? `${formatMicros(s.started_at_micros)}${Number(s.finished_at_micros) ? ` → ${formatDuration((Number(s.finished_at_micros) - Number(s.started_at_micros)) / 1000)}` : ''}` : '';
+        const reads = readsByStep.get(s.step) || [];
         return h('tr', { dataset: { step: s.step, state: s.state || '' } },
-          h('td', ts ? localTitle(ts.title) : s.step, h('div.small.muted', h('code', s.step))),
+          h('td', ts ? localTitle(ts.title) : s.step, h('div.small.muted', h('code', s.step)),
+            reads.length ? h('div.small.muted.step-reads', { dataset: { n: String(reads.length) } },
+              t('case.step_reads', { list: materialTitles(reads.map((r) => r.material)).join(t('case.list_sep')) })) : null),
           h('td', s.department), h('td', badge(s.state)), h('td.small', span),
           h('td.num', String(s.attempts || 0)), h('td.small', s.reason || ''));
       }), { class: 'case-steps' }));
@@ -277,6 +353,7 @@ export function render(ctx) {
       model = fresh;
       drawRecord();
       drawTimeline();
+      drawEvents();
     } catch (err) {
       // A failed refresh leaves the live view as it is.
     }
