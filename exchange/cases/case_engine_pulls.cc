@@ -36,6 +36,21 @@ std::string StepPullFailure(const v1::Step& step, const v1::Material& material,
       absl::StatusCodeToString(status.code()), ": ", status.message());
 }
 
+// Sets the structured fields of a MATERIAL_PULLED event: `reader` read
+// `material` from its dataset of `owner`; `answer` (null when the read
+// failed) adds the grant, the record count and the read's audit entry.
+void DescribeRead(v1::CaseEvent* event, absl::string_view reader,
+                  const v1::Material& material, absl::string_view owner,
+                  const v1::QueryResponse* answer) {
+  event->set_reader(std::string(reader));
+  event->set_dataset(material.dataset());
+  event->set_owner(std::string(owner));
+  if (answer == nullptr) return;
+  event->set_grant_id(answer->grant_id());
+  event->set_records(answer->records_size());
+  event->set_audit_entry_index(answer->receipt().entry_index());
+}
+
 }  // namespace
 
 void CaseEngine::StartPulls(const std::shared_ptr<OpenCase>& c) {
@@ -118,6 +133,8 @@ void CaseEngine::OnPullDone(const std::string& case_id,
     v1::CaseEvent* event =
         AddEvent(*c, pull_txn, v1::CASE_EVENT_KIND_MATERIAL_PULLED);
     event->set_material(material_id);
+    DescribeRead(event, c->record.submitted_by(), *material, owner,
+                 result.ok() ? &*result : nullptr);
     if (result.ok() && result->records_size() > 0) {
       // Only the fact is kept: each step's department reads the content.
       v1::MaterialRecord* record = MaterialRecordOf(&c->record, material_id);
@@ -283,6 +300,7 @@ void CaseEngine::OnStepPullDone(const std::string& case_id,
       event->set_step(step_id);
       event->set_material(material_id);
       event->set_detail(reason);
+      DescribeRead(event, step->department(), *material, owner, nullptr);
       v1::StepRecord* s = nullptr;
       for (v1::StepRecord& r : *c->record.mutable_steps()) {
         if (r.step() == step_id) s = &r;
@@ -346,6 +364,8 @@ void CaseEngine::RecordStepPulls(OpenCase& c, Txn& txn,
         AddEvent(c, txn, v1::CASE_EVENT_KIND_MATERIAL_PULLED);
     event->set_step(step_id);
     event->set_material(material_id);
+    DescribeRead(event, step.department(), material, owner,
+                 result.ok() ? &*result : nullptr);
     if (result.ok()) {
       v1::StepMaterial data;
       data.set_material(material_id);

@@ -86,14 +86,27 @@ TEST_F(CaseEngineTest, EachStepsMaterialsAreReadByItsDepartmentForThatStep) {
   // The events name who read what for which step.
   int read_by_tax = 0;
   const std::vector<v1::CaseEvent> events = store_->Events(id, 0).value();
+  int checked_by_servicehall = 0;
   for (const v1::CaseEvent& e : events) {
-    if (e.kind() == v1::CASE_EVENT_KIND_MATERIAL_PULLED &&
-        e.step() == "deed_tax") {
+    if (e.kind() != v1::CASE_EVENT_KIND_MATERIAL_PULLED) continue;
+    // The same facts as structured fields, for the web UI and the CLI.
+    EXPECT_FALSE(e.dataset().empty()) << e.material();
+    EXPECT_FALSE(e.owner().empty()) << e.material();
+    EXPECT_EQ(e.records(), 1) << e.material();
+    EXPECT_TRUE(e.has_audit_entry_index()) << e.material();
+    if (e.step().empty()) {
+      EXPECT_EQ(e.reader(), "servicehall") << e.material();
+      EXPECT_EQ(e.grant_id(), "servicehall.grant") << e.material();
+      ++checked_by_servicehall;
+    } else if (e.step() == "deed_tax") {
       EXPECT_THAT(e.detail(), HasSubstr("read by tax for step 'deed_tax'"));
+      EXPECT_EQ(e.reader(), "tax");
+      EXPECT_EQ(e.grant_id(), "tax.grant");
       ++read_by_tax;
     }
   }
   EXPECT_EQ(read_by_tax, 5);
+  EXPECT_EQ(checked_by_servicehall, checks);
   // The transfer pulls nothing: its materials are issued or uploaded.
   tax.done(Approve("deed_tax_certificate"));
   land.done(Approve());

@@ -147,6 +147,20 @@ MaterialEvent ParseMaterialEvent(const v1::CaseEvent& event) {
   m.step = event.step();
   m.material = event.material();
   m.detail = event.detail();
+  if (!event.reader().empty() || !event.dataset().empty()) {
+    const bool answered = event.has_audit_entry_index();
+    m.ok = answered && event.records() > 0;
+    if (!m.step.empty()) m.department = event.reader();
+    m.dataset = event.dataset();
+    m.owner = event.owner();
+    m.grant = event.grant_id();
+    if (answered) {
+      m.records = event.records();
+      m.audit_entry = static_cast<int64_t>(event.audit_entry_index());
+    }
+    return m;
+  }
+  // Events stored before the structured fields existed: the detail text.
   absl::string_view d = event.detail();
   if (absl::ConsumePrefix(&d, "read by ")) {
     // read by <dept> for step '<s>' from <dataset> (<owner>) under grant

@@ -35,7 +35,9 @@ struct MaterialEvent {
   std::string detail;        // the event's detail as sent
 };
 
-// Parses one material event; `event` must be CASE_EVENT_KIND_MATERIAL_PULLED.
+// Reads one material event (`event` must be CASE_EVENT_KIND_MATERIAL_PULLED)
+// from its structured fields, or, for events stored before those existed,
+// from its detail text.
 MaterialEvent ParseMaterialEvent(const v1::CaseEvent& event);
 
 // The material events of a case, grouped. Not thread-safe.

@@ -81,6 +81,45 @@ TEST(ParseMaterialEventTest, SubmissionCheckHeldAndNotHeld) {
   EXPECT_EQ(missing.detail, "not pulled: registry holds no record");
 }
 
+TEST(ParseMaterialEventTest, StructuredFieldsWinOverTheDetailWording) {
+  v1::CaseEvent read = Read(7, "deed_tax", "buyer_sale_contract", "已读取");
+  read.set_reader("tax");
+  read.set_dataset("housing.sale_contract");
+  read.set_owner("housing");
+  read.set_grant_id("tax.sale_contract.case");
+  read.set_records(1);
+  read.set_audit_entry_index(0);
+  MaterialEvent m = ParseMaterialEvent(read);
+  EXPECT_TRUE(m.ok);
+  EXPECT_EQ(m.department, "tax");
+  EXPECT_EQ(m.dataset, "housing.sale_contract");
+  EXPECT_EQ(m.owner, "housing");
+  EXPECT_EQ(m.grant, "tax.sale_contract.case");
+  EXPECT_EQ(m.records, 1);
+  EXPECT_EQ(m.audit_entry, 0);
+
+  // A submission check answered without a record: not held.
+  v1::CaseEvent check =
+      Check(2, "marriage", "not pulled: registry holds no record");
+  check.set_reader("servicehall");
+  check.set_dataset("registry.marriage");
+  check.set_owner("registry");
+  check.set_audit_entry_index(5);
+  MaterialEvent not_held = ParseMaterialEvent(check);
+  EXPECT_FALSE(not_held.ok);
+  EXPECT_EQ(not_held.department, "");
+  EXPECT_EQ(not_held.owner, "registry");
+
+  // A read that failed: no answer, no audit entry.
+  v1::CaseEvent failed = Read(9, "deed_tax", "m", "step refused");
+  failed.set_reader("tax");
+  failed.set_dataset("d");
+  MaterialEvent refused = ParseMaterialEvent(failed);
+  EXPECT_FALSE(refused.ok);
+  EXPECT_EQ(refused.audit_entry, -1);
+  EXPECT_EQ(refused.detail, "step refused");
+}
+
 TEST(ParseMaterialEventTest, UnknownDetailIsKeptNotParsed) {
   MaterialEvent m = ParseMaterialEvent(Read(4, "s", "m", "read by"));
   EXPECT_FALSE(m.ok);

@@ -26,6 +26,24 @@ test('a step read names department, dataset, owner, grant, records and audit ent
   assert.equal(retried.auditEntry, 9);
 });
 
+test('the structured fields win over the detail text, whatever its wording', () => {
+  const p = parseMaterialEvent({
+    sequence: '7', kind: PULLED, step: 'deed_tax', material: 'buyer_sale_contract', detail: '税务局已读取',
+    reader: 'tax', dataset: 'housing.sale_contract', owner: 'housing', grant_id: 'tax.sale_contract.case',
+    records: 1, audit_entry_index: '123',
+  });
+  assert.deepEqual([p.ok, p.department, p.dataset, p.owner, p.grant, p.records, p.auditEntry],
+    [true, 'tax', 'housing.sale_contract', 'housing', 'tax.sale_contract.case', 1, 123]);
+  const first = parseMaterialEvent({ ...p, sequence: '8', step: 'deed_tax', reader: 'tax', dataset: 'd', audit_entry_index: '0', records: 2 });
+  assert.equal(first.auditEntry, 0);
+  const check0 = parseMaterialEvent({ sequence: '2', kind: PULLED, material: 'm', detail: 'not pulled: registry holds no record',
+    reader: 'servicehall', dataset: 'registry.marriage', owner: 'registry', audit_entry_index: '5' });
+  assert.deepEqual([check0.ok, check0.department, check0.owner, check0.why], [false, '', 'registry', 'registry holds no record']);
+  const failed = parseMaterialEvent({ sequence: '9', kind: PULLED, step: 'deed_tax', material: 'm', detail: 'step refused',
+    reader: 'tax', dataset: 'd', owner: 'o' });
+  assert.deepEqual([failed.ok, failed.auditEntry, failed.why], [false, null, 'step refused']);
+});
+
 test('a submission check is held or not; an unknown detail is kept as text', () => {
   const held = parseMaterialEvent(check(2, 'buyer_sale_contract', HELD));
   assert.equal(held.ok, true);

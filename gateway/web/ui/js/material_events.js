@@ -1,8 +1,10 @@
 // Groups a case's CASE_EVENT_KIND_MATERIAL_PULLED events so the tracker
 // reads well: the submission check once per material (held / not held /
 // deferred) and, per step, the materials its department read (department,
-// dataset, grant, audit entry). The exchange states these facts in each
-// event's `detail`:
+// dataset, grant, audit entry). The exchange states these facts in the
+// event's structured fields (reader, dataset, owner, grant_id, records,
+// audit_entry_index); events stored before those fields existed carry them
+// only in `detail`, which is then parsed:
 //   check: "held by <owner> (<dataset>, N record(s)): checked by <who> on
 //           identifying fields only" | "not pulled: <why>"
 //   read:  "read by <dept> for step '<s>' from <dataset> (<owner>) under
@@ -27,6 +29,17 @@ export function parseMaterialEvent(ev) {
     ok: false, department: '', dataset: '', owner: '', grant: '', records: null, auditEntry: null,
     why: '', detail,
   };
+  if (ev.reader || ev.dataset) {
+    const answered = ev.audit_entry_index !== undefined && ev.audit_entry_index !== null;
+    const records = num(ev.records);
+    Object.assign(out, {
+      ok: answered && records > 0, department: out.step ? ev.reader || '' : '', dataset: ev.dataset || '',
+      owner: ev.owner || '', grant: ev.grant_id || '', records: answered ? records : null,
+      auditEntry: answered ? Number(ev.audit_entry_index) : null,
+    });
+    if (!out.ok) out.why = detail.replace(/^not pulled: /, '');
+    return out;
+  }
   let m;
   if (out.step && (m = READ_RE.exec(detail))) {
     Object.assign(out, {
