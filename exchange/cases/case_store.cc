@@ -221,6 +221,14 @@ absl::Status CaseStore::Commit(const Change& change) {
         absl::StrCat(StepMaterialPrefix(id), step, "/", material.material()),
         material.SerializeAsString());
   }
+  if (IsOpen(change.previous_state) && !IsOpen(record.state())) {
+    // The records the steps' departments read served their reviews (and a
+    // resume) only: once the case has ended the exchange keeps no copy of
+    // them; the audit log keeps each read's digest. Last in the batch, so
+    // that it covers records this change wrote too.
+    batch.DeleteRange(StepMaterialPrefix(id),
+                      absl::StrCat("s/", id, "0"));  // '0' follows '/'
+  }
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
   return FromRocksStatus(db_->Write(write_options, &batch),

@@ -74,7 +74,9 @@ class CaseStore {
   static absl::StatusOr<std::unique_ptr<CaseStore>> Open(Options options);
 
   // Writes `change` atomically; a new case's party index rows (one per
-  // distinct party subject) go in the same batch. Errors: INTERNAL from
+  // distinct party subject) go in the same batch, and so does the deletion
+  // of the records read for its steps when the change ends the case (they
+  // were kept for the reviews and a resume only). Errors: INTERNAL from
   // RocksDB.
   absl::Status Commit(const Change& change);
 
@@ -89,9 +91,9 @@ class CaseStore {
   absl::StatusOr<std::vector<v1::StepMaterial>> Materials(
       absl::string_view case_id) const;
 
-  // Returns the records pulled for the steps of `case_id`, as (step id,
-  // material) pairs in step then material id order. DATA_LOSS when one does
-  // not parse.
+  // Returns the records pulled for the steps of open case `case_id`, as
+  // (step id, material) pairs in step then material id order (none once the
+  // case has ended). DATA_LOSS when one does not parse.
   absl::StatusOr<std::vector<std::pair<std::string, v1::StepMaterial>>>
   StepMaterials(absl::string_view case_id) const;
 

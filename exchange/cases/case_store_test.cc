@@ -263,6 +263,55 @@ TEST_F(CaseStoreTest, AnotherHasherKeyRebuildsWithoutStaleRows) {
   }
 }
 
+TEST_F(CaseStoreTest, WhatStepsReadIsDeletedWhenTheCaseEnds) {
+  Reopen(hasher_.get());
+  v1::CaseRecord record;
+  record.set_case_id("case-a");
+  record.set_case_type("property_transfer");
+  record.set_state(v1::CASE_STATE_RUNNING);
+  auto read = [](const std::string& material, const std::string& price) {
+    v1::StepMaterial m;
+    m.set_material(material);
+    (*m.add_records()->mutable_fields())["price"].set_decimal_value(price);
+    return m;
+  };
+  CaseStore::Change created;
+  created.record = &record;
+  created.step_materials = {{"deed_tax", read("buyer_sale_contract", "1")}};
+  ASSERT_TRUE(store_->Commit(created).ok());
+  // A neighbour whose id extends this one's keeps its records.
+  v1::CaseRecord other = record;
+  other.set_case_id("case-ab");
+  CaseStore::Change other_created;
+  other_created.record = &other;
+  other_created.step_materials = {
+      {"deed_tax", read("buyer_sale_contract", "2")}};
+  ASSERT_TRUE(store_->Commit(other_created).ok());
+
+  // Still open (a review answered): the records stay for a resume.
+  CaseStore::Change answered;
+  answered.record = &record;
+  answered.previous_state = v1::CASE_STATE_RUNNING;
+  answered.step_materials = {{"title_review", read("title_certificate", "3")}};
+  ASSERT_TRUE(store_->Commit(answered).ok());
+  EXPECT_EQ(store_->StepMaterials("case-a")->size(), 2u);
+
+  // The change that ends the case deletes them, even one it writes itself.
+  record.set_state(v1::CASE_STATE_REJECTED);
+  CaseStore::Change ended;
+  ended.record = &record;
+  ended.previous_state = v1::CASE_STATE_RUNNING;
+  ended.step_materials = {{"contract_review", read("sale_contract", "4")}};
+  ASSERT_TRUE(store_->Commit(ended).ok());
+  EXPECT_THAT(*store_->StepMaterials("case-a"), IsEmpty());
+  EXPECT_EQ(store_->StepMaterials("case-ab")->size(), 1u);
+  EXPECT_EQ(store_->Get("case-a")->state(), v1::CASE_STATE_REJECTED);
+  // The case itself stays; a reopened store agrees.
+  Reopen(hasher_.get());
+  EXPECT_THAT(*store_->StepMaterials("case-a"), IsEmpty());
+  EXPECT_EQ(store_->StepMaterials("case-ab")->size(), 1u);
+}
+
 TEST_F(CaseStoreTest, NoKeyHoldsARawSubject) {
   Reopen(hasher_.get());
   Create("case-1", 1, {kAnn, kBob});
