@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/file_util.h"
 #include "common/status_macros.h"
 #include "common/textproto_file.h"
@@ -145,6 +146,39 @@ absl::StatusOr<v1::ExchangeConfig> LoadExchangeConfig(absl::string_view path) {
     resolve(config.mutable_cases_dir());
   }
   return config;
+}
+
+absl::Status CheckConfigDepartments(absl::string_view path,
+                                    const v1::ExchangeConfig& config,
+                                    const catalog::Catalog& catalog) {
+  // Only the line numbers are wanted from this second parse; the values
+  // checked are those of `config`.
+  v1::ExchangeConfig as_written;
+  ASSIGN_OR_RETURN(std::unique_ptr<TextProtoFile> file,
+                   TextProtoFile::Load(path, &as_written));
+  auto unknown = [&](const FieldPath& field_path, absl::string_view field,
+                     const std::string& department) {
+    return Invalid(
+        *file, as_written, field_path, field,
+        absl::StrCat("'", department, "' is not a department of the catalog ",
+                     config.catalog_file(), " (known: ",
+                     absl::StrJoin(catalog.DepartmentIds(), ", "), ")"));
+  };
+  for (int i = 0; i < config.adapters_size(); ++i) {
+    const std::string& department = config.adapters(i).department();
+    if (!catalog.HasDepartment(department)) {
+      return unknown({{"adapters", i}, {"department", -1}},
+                     absl::StrCat("adapters[", i, "].department"), department);
+    }
+  }
+  for (int i = 0; i < config.audit_readers_size(); ++i) {
+    const std::string& department = config.audit_readers(i);
+    if (!catalog.HasDepartment(department)) {
+      return unknown({{"audit_readers", i}},
+                     absl::StrCat("audit_readers[", i, "]"), department);
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace datarun::server

@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
+#include "exchange/catalog/catalog.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace datarun::server {
@@ -52,6 +54,39 @@ TEST_F(ExchangeConfigTest, ResolvesRelativePathsAndFillsDefaults) {
   EXPECT_EQ(config->policy_file(), "/etc/datarun/policy.textproto");
   EXPECT_EQ(config->limits().max_request_bytes(), 64 * 1024);
   EXPECT_EQ(config->limits().default_deadline_ms(), 5000);
+}
+
+TEST_F(ExchangeConfigTest,
+       DepartmentsUnknownToTheCatalogAreNamedWithTheirLine) {
+  auto catalog = catalog::Catalog::LoadFile("deploy/local/catalog.textproto");
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  const std::string path = dir_ + "/exchange.textproto";
+  auto config = Load(absl::StrCat(kValid, "audit_readers: \"audit\"\n"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(CheckConfigDepartments(path, *config, **catalog).ok());
+
+  config = Load(absl::StrCat(kValid,
+                             "adapters { department: \"police\" address: "
+                             "\"127.0.0.1:7002\" }\n"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  absl::Status status = CheckConfigDepartments(path, *config, **catalog);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  // The line of the second adapters entry (line 15 of the file).
+  EXPECT_THAT(std::string(status.message()),
+              ::testing::StartsWith(
+                  absl::StrCat(path,
+                               ":15: adapters[1].department: 'police' is not a "
+                               "department of the catalog")));
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("known: "));
+
+  config = Load(absl::StrCat(kValid, "audit_readers: \"audit\"\n",
+                             "audit_readers: \"auditt\"\n"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  status = CheckConfigDepartments(path, *config, **catalog);
+  EXPECT_THAT(
+      std::string(status.message()),
+      ::testing::StartsWith(absl::StrCat(
+          path, ":16: audit_readers[1]: 'auditt' is not a department")));
 }
 
 TEST_F(ExchangeConfigTest, MissingFieldNamesFileLineAndField) {

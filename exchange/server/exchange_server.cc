@@ -14,11 +14,12 @@
 #include "common/textproto_file.h"
 #include "datarun/v1/workflow.pb.h"
 #include "exchange/security/tls_credentials.h"
+#include "exchange/server/exchange_config.h"
 
 namespace datarun::server {
 
 absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
-    const v1::ExchangeConfig& config) {
+    const v1::ExchangeConfig& config, absl::string_view config_path) {
   std::unique_ptr<ExchangeServer> server(new ExchangeServer);
   ASSIGN_OR_RETURN(server->catalog_,
                    catalog::Catalog::LoadFile(config.catalog_file()));
@@ -37,13 +38,8 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
   ASSIGN_OR_RETURN(server->policy_, policy::PolicyEngine::LoadFile(
                                         config.policy_file(), *server->catalog_,
                                         policy_options));
-  for (const v1::AdapterEndpoint& endpoint : config.adapters()) {
-    if (!server->catalog_->HasDepartment(endpoint.department())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "adapters: department '", endpoint.department(),
-          "' is not declared in the catalog ", config.catalog_file()));
-    }
-  }
+  RETURN_IF_ERROR(
+      CheckConfigDepartments(config_path, config, *server->catalog_));
 
   RETURN_IF_ERROR(MakeDirs(config.audit_dir()));
   ASSIGN_OR_RETURN(server->hasher_,

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "datarun/v1/config.pb.h"
 #include "exchange/audit/audit_log.h"
 #include "exchange/audit/subject_hasher.h"
@@ -36,13 +37,14 @@ class ExchangeServer {
   // identity registry, prepares TLS and the adapter channels, binds
   // config.listen_address() and starts serving (Exchange, Audit, Identity,
   // Intake, grpc.health.v1, reflection). `config` must come from
-  // LoadExchangeConfig (paths resolved, limits defaulted).
+  // LoadExchangeConfig(config_path) (paths resolved, limits defaulted).
   // Errors: INVALID_ARGUMENT for bad catalog/policy/TLS files (file:line)
-  // or an audit_readers department missing from the catalog, UNAVAILABLE when
-  // the address cannot be bound, and whatever opening the audit log or the
+  // or a department the config names that the catalog lacks
+  // (CheckConfigDepartments: config_path:line), UNAVAILABLE when the
+  // address cannot be bound, and whatever opening the audit log or the
   // identity registry reports.
   static absl::StatusOr<std::unique_ptr<ExchangeServer>> Start(
-      const v1::ExchangeConfig& config);
+      const v1::ExchangeConfig& config, absl::string_view config_path);
 
   ~ExchangeServer();
 

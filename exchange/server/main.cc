@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   if (!absl::GetFlag(FLAGS_listen).empty()) {
     config->set_listen_address(absl::GetFlag(FLAGS_listen));
   }
-  auto server = datarun::server::ExchangeServer::Start(*config);
+  auto server = datarun::server::ExchangeServer::Start(*config, config_path);
   if (!server.ok()) {
     std::fprintf(stderr, "datarun-exchange: %s\n",
                  std::string(server.status().message()).c_str());
