@@ -228,6 +228,11 @@ absl::StatusOr<std::string> IdentityRegistry::PrimaryLocalId(
   });
 }
 
+absl::optional<std::string> IdentityRegistry::CachedPrimaryLocalId(
+    absl::string_view subject, absl::string_view department) const {
+  return cache_.CachedPrimary(subject, department);
+}
+
 absl::StatusOr<IdentityRegistry::LinkResult> IdentityRegistry::Link(
     absl::string_view subject, const v1::LocalId& id, bool primary,
     absl::string_view actor, absl::string_view basis) {

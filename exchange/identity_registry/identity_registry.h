@@ -34,6 +34,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "datarun/v1/adapter.pb.h"
 #include "datarun/v1/identity.pb.h"
 #include "exchange/audit/subject_hasher.h"
@@ -121,6 +122,13 @@ class IdentityRegistry {
   // from memory once the subject is cached. Errors: INVALID_ARGUMENT naming
   // "subject" or "department"; DATA_LOSS / INTERNAL on storage failures.
   absl::StatusOr<std::string> PrimaryLocalId(
+      absl::string_view subject, absl::string_view department) const;
+
+  // PrimaryLocalId from memory only, for callers that must not block (gRPC
+  // reactors): the value when the subject is cached and current, nullopt
+  // when it would need a storage read (call PrimaryLocalId off the reactor
+  // then). Never touches RocksDB.
+  absl::optional<std::string> CachedPrimaryLocalId(
       absl::string_view subject, absl::string_view department) const;
 
   struct LinkResult {

@@ -163,14 +163,7 @@ absl::StatusOr<std::string> SubjectCache::Primary(absl::string_view subject,
   const Key key = KeyOf(subject);
   Snapshot snapshot;
   const bool hit = Lookup(key, department, &snapshot);
-  if (hit && snapshot.filled &&
-      Stamp(Bucket(snapshot.ref.hash)).load(std::memory_order_acquire) ==
-          snapshot.stamp &&
-      (!snapshot.merged ||
-       Stamp(snapshot.target_bucket).load(std::memory_order_acquire) ==
-           snapshot.target_stamp)) {
-    return std::move(snapshot.value);
-  }
+  if (hit && Current(snapshot)) return std::move(snapshot.value);
   Entry entry;
   if (hit) {
     entry.ref = snapshot.ref;
@@ -204,6 +197,24 @@ absl::StatusOr<std::string> SubjectCache::Primary(absl::string_view subject,
       department));
   Insert(key, std::move(entry));
   return value;
+}
+
+absl::optional<std::string> SubjectCache::CachedPrimary(
+    absl::string_view subject, absl::string_view department) {
+  Snapshot snapshot;
+  if (!Lookup(KeyOf(subject), department, &snapshot) || !Current(snapshot)) {
+    return absl::nullopt;
+  }
+  return std::move(snapshot.value);
+}
+
+bool SubjectCache::Current(const Snapshot& snapshot) {
+  return snapshot.filled &&
+         Stamp(Bucket(snapshot.ref.hash)).load(std::memory_order_acquire) ==
+             snapshot.stamp &&
+         (!snapshot.merged ||
+          Stamp(snapshot.target_bucket).load(std::memory_order_acquire) ==
+              snapshot.target_stamp);
 }
 
 void SubjectCache::Invalidate(const SubjectHash& h) {

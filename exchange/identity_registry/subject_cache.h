@@ -38,6 +38,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/optional.h"
 #include "exchange/audit/siphash.h"
 #include "exchange/audit/subject_hasher.h"
 #include "exchange/identity/subject_id.h"
@@ -79,6 +80,14 @@ class SubjectCache {
   absl::StatusOr<std::string> Primary(absl::string_view subject,
                                       absl::string_view department,
                                       Loader load);
+
+  // Primary answered from memory only: the value when `subject` is cached
+  // and current, nullopt when answering needs its records read (a miss or
+  // a stale entry). Never reads storage or blocks on I/O; computes nothing
+  // on a miss (an invalid subject is nullopt too, and Primary then reports
+  // it).
+  absl::optional<std::string> CachedPrimary(absl::string_view subject,
+                                            absl::string_view department);
 
   // The writer's call after a write of `h`'s record became durable (or
   // failed in an unknown way): entries read before it are refreshed.
@@ -138,6 +147,9 @@ class SubjectCache {
   // Copies the entry of `key` into `out` (with `department`'s value) and
   // marks it used; false when absent.
   bool Lookup(const Key& key, absl::string_view department, Snapshot* out);
+  // Whether a looked-up snapshot is filled and no write has been reported
+  // for its record (or its merge target's) since it was read.
+  bool Current(const Snapshot& snapshot);
   // Inserts or replaces the entry of `key`, evicting one when full.
   void Insert(const Key& key, Entry entry);
   // Validates and hashes a subject not in the cache.

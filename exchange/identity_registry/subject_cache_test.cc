@@ -49,6 +49,28 @@ TEST_F(SubjectCacheTest, ServesFromMemoryUntilInvalidated) {
   EXPECT_EQ(loads, 2);
 }
 
+TEST_F(SubjectCacheTest, CachedPrimaryAnswersFromMemoryOrNotAtAll) {
+  SubjectCache cache(hasher_.get(), 16);
+  int loads = 0;
+  auto load = [&](const SubjectHash&) -> absl::StatusOr<SubjectRecord> {
+    ++loads;
+    return WithPrimary("T1");
+  };
+  // Unknown to the cache (and an invalid subject): it would need a read.
+  EXPECT_FALSE(cache.CachedPrimary(PersonId(1), "tax").has_value());
+  EXPECT_FALSE(cache.CachedPrimary("not a subject", "tax").has_value());
+  // Found but not filled (Find hashes only): still a read away.
+  ASSERT_TRUE(cache.Find(PersonId(1)).ok());
+  EXPECT_FALSE(cache.CachedPrimary(PersonId(1), "tax").has_value());
+  EXPECT_EQ(*cache.Primary(PersonId(1), "tax", load), "T1");
+  EXPECT_EQ(cache.CachedPrimary(PersonId(1), "tax"), "T1");
+  EXPECT_EQ(cache.CachedPrimary(PersonId(1), "land"), "");
+  // A write was reported: the entry is stale until read again.
+  cache.Invalidate(cache.Find(PersonId(1))->hash);
+  EXPECT_FALSE(cache.CachedPrimary(PersonId(1), "tax").has_value());
+  EXPECT_EQ(loads, 1);
+}
+
 TEST_F(SubjectCacheTest, AFillThatRacedWithAWriteIsNotTrusted) {
   SubjectCache cache(hasher_.get(), 16);
   const SubjectHash h = cache.Find(PersonId(1))->hash;

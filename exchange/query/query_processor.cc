@@ -114,21 +114,56 @@ void QueryProcessor::Query(const std::string& consumer,
   }
   fetch.set_consumer(consumer);
   *fetch.mutable_context() = call->request.context();
-  const std::string owner = call->dataset->owner();
-  if (options_.local_id) {
-    absl::StatusOr<std::string> local_id =
-        options_.local_id(call->request.subject(), owner);
-    if (local_id.ok()) {
-      fetch.set_local_id(*std::move(local_id));
-    } else {
-      // The adapter falls back to its own lookup by subject.
-      LogLine("identity_lookup_failed", LogLevel::kWarning)
-          .Str("department", owner)
-          .Status(local_id.status());
+  if (!options_.local_id) {
+    SendFetch(std::move(call), std::move(fetch), fetch_deadline);
+    return;
+  }
+  if (options_.cached_local_id) {
+    absl::optional<std::string> cached = options_.cached_local_id(
+        call->request.subject(), call->dataset->owner());
+    if (cached.has_value()) {
+      fetch.set_local_id(*std::move(cached));
+      SendFetch(std::move(call), std::move(fetch), fetch_deadline);
+      return;
     }
   }
+  if (options_.offload) {
+    // The lookup needs a storage read: not on this (possibly a reactor's)
+    // thread.
+    absl::Status queued =
+        options_.offload([this, call, fetch, fetch_deadline]() mutable {
+          AddLocalId(*call, fetch);
+          SendFetch(std::move(call), std::move(fetch), fetch_deadline);
+        });
+    if (queued.ok()) return;
+    LogLine("identity_lookup_skipped", LogLevel::kWarning)
+        .Str("department", call->dataset->owner())
+        .Status(queued);
+  } else {
+    AddLocalId(*call, fetch);
+  }
+  SendFetch(std::move(call), std::move(fetch), fetch_deadline);
+}
+
+void QueryProcessor::AddLocalId(const Call& call,
+                                v1::FetchRequest& fetch) const {
+  absl::StatusOr<std::string> local_id =
+      options_.local_id(call.request.subject(), call.dataset->owner());
+  if (local_id.ok()) {
+    fetch.set_local_id(*std::move(local_id));
+    return;
+  }
+  // The adapter falls back to its own lookup by subject.
+  LogLine("identity_lookup_failed", LogLevel::kWarning)
+      .Str("department", call.dataset->owner())
+      .Status(local_id.status());
+}
+
+void QueryProcessor::SendFetch(std::shared_ptr<Call> call,
+                               v1::FetchRequest fetch, absl::Time deadline) {
+  const std::string owner = call->dataset->owner();
   options_.router->Fetch(
-      owner, std::move(fetch), fetch_deadline,
+      owner, std::move(fetch), deadline,
       [this, call](absl::StatusOr<v1::FetchResponse> fetched) mutable {
         OnFetched(std::move(call), std::move(fetched));
       });

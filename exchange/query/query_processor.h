@@ -14,8 +14,10 @@
 #include <memory>
 #include <string>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "datarun/v1/exchange.pb.h"
 #include "exchange/audit/audit_sink.h"
 #include "exchange/audit/subject_hasher.h"
@@ -36,12 +38,23 @@ class QueryProcessor {
     const audit::SubjectHasher* subject_hasher = nullptr;
     // Optional: the department-local key of a subject at a department (the
     // identity registry's primary link), passed to the owner's adapter as
-    // FetchRequest.local_id; "" when none is known. Called on the calling
-    // thread; must be fast (a cache hit) and thread-safe. An error is
-    // logged and the adapter does its own lookup.
+    // FetchRequest.local_id; "" when none is known. May read storage; must
+    // be thread-safe. An error is logged and the adapter does its own
+    // lookup. Called through `offload` when `cached_local_id` cannot
+    // answer and `offload` is set, else on the calling thread.
     std::function<absl::StatusOr<std::string>(absl::string_view subject,
                                               absl::string_view department)>
         local_id;
+    // Optional: `local_id` from memory only, on the calling thread; nullopt
+    // when it would need a storage read. Must never block.
+    std::function<absl::optional<std::string>(absl::string_view subject,
+                                              absl::string_view department)>
+        cached_local_id;
+    // Optional: runs a task that may block (the `local_id` storage read)
+    // off the calling thread, so that a gRPC reactor calling Query never
+    // waits for I/O. An error means the task was dropped without running;
+    // the query then goes on without the local key.
+    std::function<absl::Status(absl::AnyInvocable<void() &&> task)> offload;
     // Optional: checks a case-bound grant's binding (policy::QueryIntent::
     // check_case): OK when `case_id` is an open case of `case_type` in which
     // `subject` (upper-cased) is a party. Called on the calling thread while
@@ -82,6 +95,11 @@ class QueryProcessor {
 
   // Validates the request and asks the policy; OK means "fetch".
   absl::Status Decide(Call& call);
+  // Sets fetch.local_id from options_.local_id (may read storage).
+  void AddLocalId(const Call& call, v1::FetchRequest& fetch) const;
+  // Asks the owner's adapter; OnFetched follows.
+  void SendFetch(std::shared_ptr<Call> call, v1::FetchRequest fetch,
+                 absl::Time deadline);
   void OnFetched(std::shared_ptr<Call> call,
                  absl::StatusOr<v1::FetchResponse> fetched);
   // Appends the call's audit entry, then completes it with `result` (or

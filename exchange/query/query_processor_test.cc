@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -411,8 +412,13 @@ namespace {
 
 class QueryProcessorLocalIdTest : public QueryProcessorTest {
  protected:
-  // Rebuilds the processor with a local id lookup.
-  void UseLookup(absl::StatusOr<std::string> answer) {
+  // Rebuilds the processor with a local id lookup; with `cached`, a
+  // memory-only lookup answering it and, with `offload`, the queue that
+  // runs storage lookups off the calling thread.
+  void UseLookup(absl::StatusOr<std::string> answer,
+                 std::function<absl::optional<std::string>()> cached = nullptr,
+                 std::function<absl::Status(absl::AnyInvocable<void() &&>)>
+                     offload = nullptr) {
     QueryProcessor::Options options;
     options.catalog = catalog_.get();
     options.policy = policy_.get();
@@ -422,11 +428,34 @@ class QueryProcessorLocalIdTest : public QueryProcessorTest {
     options.local_id = [this, answer](absl::string_view subject,
                                       absl::string_view department) {
       lookups_.push_back(absl::StrCat(subject, "@", department));
+      lookup_threads_.push_back(std::this_thread::get_id());
       return answer;
     };
+    if (cached) {
+      options.cached_local_id = [cached](absl::string_view, absl::string_view) {
+        return cached();
+      };
+    }
+    options.offload = std::move(offload);
     processor_ = std::make_unique<QueryProcessor>(options);
   }
+
+  void TearDown() override {
+    for (std::thread& t : offloaded_) t.join();
+  }
+
+  // An offload that runs each task on a thread of its own.
+  std::function<absl::Status(absl::AnyInvocable<void() &&>)> OwnThreads() {
+    return [this](absl::AnyInvocable<void() &&> task) {
+      offloaded_.emplace_back(
+          [task = std::move(task)]() mutable { std::move(task)(); });
+      return absl::OkStatus();
+    };
+  }
+
   std::vector<std::string> lookups_;
+  std::vector<std::thread::id> lookup_threads_;
+  std::vector<std::thread> offloaded_;
 };
 
 TEST_F(QueryProcessorLocalIdTest, OwnersLocalKeyIsPassedToTheAdapter) {
@@ -436,6 +465,40 @@ TEST_F(QueryProcessorLocalIdTest, OwnersLocalKeyIsPassedToTheAdapter) {
   EXPECT_EQ(fetcher_.request(0).local_id(), "QZ-7");
   EXPECT_THAT(lookups_,
               ::testing::ElementsAre(absl::StrCat(kSubject, "@land")));
+}
+
+TEST_F(QueryProcessorLocalIdTest, ACachedKeyIsUsedWithoutAStorageLookup) {
+  UseLookup(
+      std::string("from storage"),
+      [] { return absl::optional<std::string>("QZ-7"); }, OwnThreads());
+  ASSERT_TRUE(Run(Request({"area"})).ok());
+  EXPECT_EQ(fetcher_.request(0).local_id(), "QZ-7");
+  EXPECT_TRUE(lookups_.empty());
+  EXPECT_TRUE(offloaded_.empty());
+}
+
+TEST_F(QueryProcessorLocalIdTest, AStorageLookupRunsOffTheCallingThread) {
+  UseLookup(
+      std::string("QZ-7"), [] { return absl::optional<std::string>(); },
+      OwnThreads());
+  ASSERT_TRUE(Run(Request({"area"})).ok());
+  EXPECT_EQ(fetcher_.request(0).local_id(), "QZ-7");
+  ASSERT_EQ(offloaded_.size(), 1u);
+  ASSERT_EQ(lookup_threads_.size(), 1u);
+  EXPECT_NE(lookup_threads_[0], std::this_thread::get_id());
+}
+
+TEST_F(QueryProcessorLocalIdTest, AFullLookupQueueSkipsTheKeyNotTheQuery) {
+  UseLookup(
+      std::string("QZ-7"), [] { return absl::optional<std::string>(); },
+      [](absl::AnyInvocable<void() &&>) {
+        return absl::ResourceExhaustedError(
+            "identity lookups: 4096 reads already waiting");
+      });
+  ASSERT_TRUE(Run(Request({"area"})).ok());
+  ASSERT_EQ(fetcher_.calls(), 1);
+  EXPECT_EQ(fetcher_.request(0).local_id(), "");
+  EXPECT_TRUE(lookups_.empty());
 }
 
 TEST_F(QueryProcessorLocalIdTest, LookupFailureFallsBackToTheAdaptersLookup) {

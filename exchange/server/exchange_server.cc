@@ -113,6 +113,19 @@ absl::StatusOr<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
                                absl::string_view department) {
     return registry->PrimaryLocalId(subject, department);
   };
+  // A cached subject is answered on the gRPC thread; one that needs a
+  // RocksDB read is looked up on lookup_pool_.
+  query_options.cached_local_id = [registry = server->identity_.get()](
+                                      absl::string_view subject,
+                                      absl::string_view department) {
+    return registry->CachedPrimaryLocalId(subject, department);
+  };
+  server->lookup_pool_ =
+      std::make_unique<ReadPool>("identity lookups", 2, 4096);
+  query_options.offload =
+      [pool = server->lookup_pool_.get()](absl::AnyInvocable<void() &&> task) {
+        return pool->Submit(std::move(task));
+      };
   query_options.case_binding = [server = server.get()](
                                    absl::string_view case_id,
                                    absl::string_view case_type,

@@ -28,6 +28,7 @@
 #include "exchange/server/exchange_service.h"
 #include "exchange/server/identity_service.h"
 #include "exchange/server/intake_service.h"
+#include "exchange/server/read_pool.h"
 
 namespace datarun::server {
 
@@ -69,6 +70,9 @@ class ExchangeServer {
   std::unique_ptr<router::Router> router_;
   std::unique_ptr<security::Authenticator> authenticator_;
   std::unique_ptr<query::QueryProcessor> processor_;
+  // Identity-registry reads the query path must not make on a reactor (a
+  // subject not yet cached). Destroyed (drained) before processor_.
+  std::unique_ptr<ReadPool> lookup_pool_;
   std::unique_ptr<ExchangeService> service_;
   std::unique_ptr<AuditService> audit_service_;
   std::unique_ptr<IdentityService> identity_service_;
