@@ -53,6 +53,14 @@ bool IsOpenState(v1::CaseState state) {
   return state == v1::CASE_STATE_RUNNING || state == v1::CASE_STATE_WAITING;
 }
 
+const v1::MaterialRecord* FindMaterialRecord(const v1::CaseRecord& record,
+                                             absl::string_view id) {
+  for (const v1::MaterialRecord& m : record.materials()) {
+    if (m.material() == id) return &m;
+  }
+  return nullptr;
+}
+
 v1::MaterialRecord* MaterialRecordOf(v1::CaseRecord* record,
                                      absl::string_view id) {
   for (v1::MaterialRecord& m : *record->mutable_materials()) {

@@ -179,6 +179,13 @@ class CaseEngine {
 
   explicit CaseEngine(Options options);
 
+  // The completion of an asynchronous call (a review or a query) that runs
+  // then(engine, answer) on an engine thread while the engine is alive and
+  // is dropped once it stopped (the Gate). Defined in
+  // case_engine_internal.h.
+  template <typename Answer, typename Then>
+  std::function<void(Answer)> OnEngineThread(Then then) const;
+
   // -- case_engine.cc
   absl::Status Resume();
   std::shared_ptr<OpenCase> Find(absl::string_view case_id) const;

@@ -3,6 +3,7 @@
 #define DATARUN_EXCHANGE_CASES_CASE_ENGINE_INTERNAL_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -99,7 +100,27 @@ struct CaseEngine::Gate {
   CaseEngine* engine ABSL_GUARDED_BY(mu) = nullptr;
 };
 
+template <typename Answer, typename Then>
+std::function<void(Answer)> CaseEngine::OnEngineThread(Then then) const {
+  return [gate = gate_, then = std::move(then)](Answer answer) {
+    absl::MutexLock lock(&gate->mu);
+    CaseEngine* engine = gate->engine;
+    if (engine == nullptr) return;
+    engine->executor_->Post(
+        [engine, then, answer = std::move(answer)]() mutable {
+          then(engine, std::move(answer));
+        });
+  };
+}
+
 bool IsOpenState(v1::CaseState state);
+
+// The step `step`'s index in `type`, -1 when it has none.
+int StepIndex(const v1::CaseType& type, absl::string_view step);
+
+// The material record of `id` in `record`, null when there is none.
+const v1::MaterialRecord* FindMaterialRecord(const v1::CaseRecord& record,
+                                             absl::string_view id);
 
 // The material record of `id` in `record`, added when missing.
 v1::MaterialRecord* MaterialRecordOf(v1::CaseRecord* record,

@@ -73,11 +73,7 @@ void CaseEngine::StartPulls(const std::shared_ptr<OpenCase>& c) {
       if (kind == c->kinds.end() || !MaterialApplies(material, kind->second)) {
         continue;
       }
-      bool recorded = false;
-      for (const v1::MaterialRecord& m : c->record.materials()) {
-        recorded = recorded || m.material() == material.id();
-      }
-      if (recorded) continue;
+      if (FindMaterialRecord(c->record, material.id()) != nullptr) continue;
       Pull& pull = pulls.emplace_back();
       pull.material = material.id();
       pull.query.set_dataset(material.dataset());
@@ -105,16 +101,11 @@ void CaseEngine::StartPulls(const std::shared_ptr<OpenCase>& c) {
   for (Pull& pull : pulls) {
     options_.query(
         submitter, pull.query, deadline,
-        [gate = gate_, case_id,
-         material = pull.material](absl::StatusOr<v1::QueryResponse> result) {
-          absl::MutexLock lock(&gate->mu);
-          CaseEngine* engine = gate->engine;
-          if (engine == nullptr) return;
-          engine->executor_->Post([engine, case_id, material,
-                                   result = std::move(result)]() mutable {
-            engine->OnPullDone(case_id, material, std::move(result));
-          });
-        });
+        OnEngineThread<absl::StatusOr<v1::QueryResponse>>(
+            [case_id, material = pull.material](
+                CaseEngine* engine, absl::StatusOr<v1::QueryResponse> result) {
+              engine->OnPullDone(case_id, material, std::move(result));
+            }));
   }
 }
 
@@ -197,16 +188,11 @@ void CaseEngine::SendStepPull(const std::string& case_id,
                               const v1::QueryRequest& query) {
   options_.query(
       department, query, absl::Now() + options_.pull_deadline,
-      [gate = gate_, case_id, step,
-       material](absl::StatusOr<v1::QueryResponse> result) {
-        absl::MutexLock lock(&gate->mu);
-        CaseEngine* engine = gate->engine;
-        if (engine == nullptr) return;
-        engine->executor_->Post([engine, case_id, step, material,
-                                 result = std::move(result)]() mutable {
-          engine->OnStepPullDone(case_id, step, material, std::move(result));
-        });
-      });
+      OnEngineThread<absl::StatusOr<v1::QueryResponse>>(
+          [case_id, step, material](CaseEngine* engine,
+                                    absl::StatusOr<v1::QueryResponse> result) {
+            engine->OnStepPullDone(case_id, step, material, std::move(result));
+          }));
 }
 
 void CaseEngine::RetryStepPull(const std::string& case_id,
@@ -301,11 +287,9 @@ void CaseEngine::OnStepPullDone(const std::string& case_id,
       event->set_material(material_id);
       event->set_detail(reason);
       DescribeRead(event, step->department(), *material, owner, nullptr);
-      v1::StepRecord* s = nullptr;
-      for (v1::StepRecord& r : *c->record.mutable_steps()) {
-        if (r.step() == step_id) s = &r;
-      }
-      if (s != nullptr) {
+      const int index = StepIndex(*c->type, step_id);
+      if (index >= 0) {
+        v1::StepRecord* s = c->record.mutable_steps(index);
         s->set_state(v1::STEP_STATE_FAILED);
         s->set_reason(reason);
         s->set_finished_at_micros(absl::ToUnixMicros(absl::Now()));

@@ -15,13 +15,6 @@
 namespace datarun::cases {
 namespace {
 
-int StepIndex(const v1::CaseType& type, absl::string_view step) {
-  for (int i = 0; i < type.steps_size(); ++i) {
-    if (type.steps(i).id() == step) return i;
-  }
-  return -1;
-}
-
 // Round of a review key: "<case>/<step>" is 1, "<case>/<step>/<n>" is n.
 int RoundOf(absl::string_view key, absl::string_view case_id,
             absl::string_view step) {
@@ -33,6 +26,13 @@ int RoundOf(absl::string_view key, absl::string_view case_id,
 }
 
 }  // namespace
+
+int StepIndex(const v1::CaseType& type, absl::string_view step) {
+  for (int i = 0; i < type.steps_size(); ++i) {
+    if (type.steps(i).id() == step) return i;
+  }
+  return -1;
+}
 
 bool Transient(absl::StatusCode code) {
   return code == absl::StatusCode::kUnavailable ||
@@ -100,16 +100,11 @@ void CaseEngine::Dispatch(const std::shared_ptr<OpenCase>& c, Txn& txn) {
     const std::string key = send.request.idempotency_key();
     options_.review(
         send.department, send.request, send.deadline,
-        [gate = gate_, case_id, step,
-         key](absl::StatusOr<v1::ReviewResponse> result) mutable {
-          absl::MutexLock lock(&gate->mu);
-          CaseEngine* engine = gate->engine;
-          if (engine == nullptr) return;
-          engine->executor_->Post([engine, case_id, step, key,
-                                   result = std::move(result)]() mutable {
-            engine->OnReviewDone(case_id, step, key, std::move(result));
-          });
-        });
+        OnEngineThread<absl::StatusOr<v1::ReviewResponse>>(
+            [case_id, step, key](CaseEngine* engine,
+                                 absl::StatusOr<v1::ReviewResponse> result) {
+              engine->OnReviewDone(case_id, step, key, std::move(result));
+            }));
   }
   for (const Txn::Retry& retry : txn.retries) {
     executor_->PostAt(retry.when,
@@ -152,10 +147,7 @@ v1::ReviewRequest CaseEngine::BuildReview(const OpenCase& c,
   for (const std::string& id : step.materials()) {
     // Records the step's department read for it, unless the applicant
     // supplied the material since.
-    const v1::MaterialRecord* record = nullptr;
-    for (const v1::MaterialRecord& m : c.record.materials()) {
-      if (m.material() == id) record = &m;
-    }
+    const v1::MaterialRecord* record = FindMaterialRecord(c.record, id);
     if (pulled != c.step_materials.end() && record != nullptr &&
         record->source() == "pulled") {
       auto it = pulled->second.find(id);
@@ -231,10 +223,7 @@ void CaseEngine::Advance(OpenCase& c, Txn& txn) const {
       if (kind != c.kinds.end() && !MaterialApplies(*material, kind->second)) {
         continue;
       }
-      const v1::MaterialRecord* record = nullptr;
-      for (const v1::MaterialRecord& m : c.record.materials()) {
-        if (m.material() == id) record = &m;
-      }
+      const v1::MaterialRecord* record = FindMaterialRecord(c.record, id);
       if (record != nullptr && record->source() == "pulled" &&
           !material->dataset().empty() && material->issued_by_step().empty()) {
         // Held by its department: the step's department reads it for the
