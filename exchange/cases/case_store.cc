@@ -35,6 +35,11 @@ std::string MaterialPrefix(absl::string_view id) {
 std::string StepMaterialPrefix(absl::string_view id) {
   return absl::StrCat("s/", id, "/");
 }
+// The first key after every key under `prefix`, which ends in '/'
+// ('0' follows '/'): the end of a DeleteRange over the prefix.
+std::string PrefixLimit(absl::string_view prefix) {
+  return absl::StrCat(prefix.substr(0, prefix.size() - 1), "0");
+}
 std::string StepKeyPrefix(absl::string_view id) {
   return absl::StrCat("k/", id, "/");
 }
@@ -144,7 +149,7 @@ absl::Status CaseStore::EnsurePartyIndex() {
   // The marker goes last, so a crash part-way rebuilds again on next open.
   rocksdb::WriteBatch batch;
   batch.Delete(kPartyIndexMarker);
-  batch.DeleteRange("p/", "p0");  // '0' follows '/'
+  batch.DeleteRange("p/", PrefixLimit("p/"));
   int64_t cases = 0;
   bool bad = false;
   std::string bad_key;
@@ -226,8 +231,8 @@ absl::Status CaseStore::Commit(const Change& change) {
     // resume) only: once the case has ended the exchange keeps no copy of
     // them; the audit log keeps each read's digest. Last in the batch, so
     // that it covers records this change wrote too.
-    batch.DeleteRange(StepMaterialPrefix(id),
-                      absl::StrCat("s/", id, "0"));  // '0' follows '/'
+    const std::string reads = StepMaterialPrefix(id);
+    batch.DeleteRange(reads, PrefixLimit(reads));
   }
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
