@@ -5,7 +5,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "exchange/identity/subject_id.h"
 #include "gateway/case_access.h"
 #include "gateway/handlers.h"
@@ -101,10 +100,8 @@ absl::StatusOr<std::string> PartyParam(const HttpRequest& request) {
   absl::StatusOr<std::string> normalized =
       identity::NormalizeSubject(party, &kind);
   if (!normalized.ok()) {
-    absl::string_view reason = normalized.status().message();
-    absl::ConsumePrefix(&reason, "subject: ");
-    return absl::InvalidArgumentError(
-        absl::StrCat("query parameter party: ", reason));
+    return identity::NameSubjectField(normalized.status(),
+                                      "query parameter party");
   }
   return normalized;
 }

@@ -455,14 +455,11 @@ absl::StatusOr<v1::ReviewResponse> TaxRegistration(
   if (name.empty()) {
     return legacy::MissingField(request, "business_licence", "name");
   }
-  absl::Status valid = identity::ValidateSubjectAs(
-      credit_code, identity::SubjectKind::kOrganisation);
-  if (!valid.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "step 'tax_registration': material 'business_licence' field "
-        "'credit_code': ",
-        absl::StripPrefix(valid.message(), "subject: ")));
-  }
+  RETURN_IF_ERROR(identity::NameSubjectField(
+      identity::ValidateSubjectAs(credit_code,
+                                  identity::SubjectKind::kOrganisation),
+      "step 'tax_registration': material 'business_licence' field "
+      "'credit_code'"));
   ASSIGN_OR_RETURN(Taxpayer founder_taxpayer,
                    FindTaxpayer(db, founder->subject(), founder->local_id()));
   std::string registered_on, office;

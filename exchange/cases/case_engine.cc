@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -489,10 +488,7 @@ absl::StatusOr<v1::ListCasesResponse> CaseEngine::List(
     absl::StatusOr<std::string> canonical =
         identity::NormalizeSubject(request.party_subject(), &kind);
     if (!canonical.ok()) {
-      absl::string_view reason = canonical.status().message();
-      absl::ConsumePrefix(&reason, "subject: ");
-      return absl::InvalidArgumentError(
-          absl::StrCat("party_subject: ", reason));
+      return identity::NameSubjectField(canonical.status(), "party_subject");
     }
     party = *std::move(canonical);
   }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace datarun::identity {
 namespace {
@@ -93,6 +94,13 @@ absl::Status ValidateSubjectAs(absl::string_view subject, SubjectKind kind) {
   }
   if (!status.ok()) return Prefixed(status);
   return absl::OkStatus();
+}
+
+absl::Status NameSubjectField(const absl::Status& status,
+                              absl::string_view field) {
+  absl::string_view reason = status.message();
+  if (status.ok() || !absl::ConsumePrefix(&reason, "subject: ")) return status;
+  return absl::Status(status.code(), absl::StrCat(field, ": ", reason));
 }
 
 std::string MaskSubject(absl::string_view subject) {

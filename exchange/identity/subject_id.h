@@ -48,6 +48,13 @@ absl::StatusOr<std::string> NormalizeSubject(absl::string_view subject,
 // kind). Returns OK, or INVALID_ARGUMENT "subject: <reason>".
 absl::Status ValidateSubjectAs(absl::string_view subject, SubjectKind kind);
 
+// `status` with the "subject: " that starts the messages of the functions
+// above replaced by "<field>: ", for callers whose input names the subject
+// otherwise (a request field, a query parameter); other statuses as they
+// are.
+absl::Status NameSubjectField(const absl::Status& status,
+                              absl::string_view field);
+
 // Returns `subject` masked for display: the first 4 and last 4 characters
 // kept, every other character replaced by '*' ("1101**********123X").
 // Subjects of 8 characters or fewer are masked entirely.

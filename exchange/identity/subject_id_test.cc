@@ -479,6 +479,21 @@ TEST(SubjectTest, ValidateAsKind) {
               HasSubstr("subject: unified social credit code"));
 }
 
+TEST(SubjectTest, NameSubjectFieldRenamesOnlyTheSubjectPrefix) {
+  absl::Status bad =
+      ValidateSubjectAs("110105194912310021", SubjectKind::kPerson);
+  ASSERT_FALSE(bad.ok());
+  absl::Status named = NameSubjectField(bad, "party_subject");
+  EXPECT_EQ(named.code(), bad.code());
+  EXPECT_EQ(
+      std::string(named.message()),
+      absl::StrCat("party_subject: ",
+                   std::string(bad.message()).substr(strlen("subject: "))));
+  EXPECT_TRUE(NameSubjectField(absl::OkStatus(), "x").ok());
+  absl::Status other = absl::InternalError("disk on fire");
+  EXPECT_EQ(NameSubjectField(other, "x"), other);
+}
+
 TEST(SubjectTest, Mask) {
   EXPECT_EQ(MaskSubject("11010519491231002X"), "1101**********002X");
   EXPECT_EQ(MaskSubject("91350100M000100Y43"), "9135**********0Y43");
