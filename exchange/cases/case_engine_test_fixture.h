@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "exchange/audit/subject_hasher.h"
 #include "exchange/cases/case_engine.h"
 #include "exchange/cases/case_engine_testing.h"
 #include "gtest/gtest.h"
@@ -207,7 +208,7 @@ class CaseEngineTest : public ::testing::Test {
   void OpenEngine() {
     engine_.reset();
     store_.reset();
-    auto store = CaseStore::Open({dir_ + "/cases", true});
+    auto store = CaseStore::Open({dir_ + "/cases", true, hasher_.get()});
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     CaseEngine::Options options;
@@ -223,13 +224,14 @@ class CaseEngineTest : public ::testing::Test {
     engine_ = *std::move(engine);
   }
 
-  v1::SubmitCaseRequest Relocation(const std::string& request_id) {
+  v1::SubmitCaseRequest Relocation(const std::string& request_id,
+                                   const std::string& applicant = kBuyer) {
     v1::SubmitCaseRequest request;
     request.set_case_type("household_relocation");
     request.set_request_id(request_id);
     auto* p = request.add_parties();
     p->set_role("applicant");
-    p->set_subject(kBuyer);
+    p->set_subject(applicant);
     auto* u = request.add_uploaded();
     u->set_material("relocation_application");
     u->set_reference("FORM-1");
@@ -269,6 +271,9 @@ class CaseEngineTest : public ::testing::Test {
   }
 
   std::string dir_;
+  // Keys the store's party index.
+  std::unique_ptr<audit::SubjectHasher> hasher_ =
+      audit::SubjectHasher::FromKey("case engine test key");
   absl::Duration defer_day_ = absl::Hours(24);
   absl::Duration retry_backoff_ = absl::Milliseconds(1);
   testing::CaseConfig config_;

@@ -1,15 +1,12 @@
 // Case.List's party_subject filter on the engine (what the Case service
 // answers): the party index, combined with the other filters and paging,
 // normalized and validated like every subject, never widening who may list.
-#include <stdlib.h>
-
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "exchange/audit/subject_hasher.h"
 #include "exchange/cases/case_engine.h"
+#include "exchange/cases/case_engine_test_fixture.h"
 #include "exchange/cases/case_engine_testing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -28,38 +25,10 @@ const std::string kAnnLegacy = "110105700101001";
 const std::string kBob = testing::ResidentId("11010519800202002");
 const std::string kCid = testing::ResidentId("11010519900303003");
 
-class CaseListTest : public ::testing::Test {
+// The engine of case_engine_test_fixture.h (a party-indexed store, reviews
+// answered only by hand, so the cases stay open).
+class CaseListTest : public testing::CaseEngineTest {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/case_list_test.XXXXXX";
-    ASSERT_NE(mkdtemp(dir), nullptr);
-    dir_ = dir;
-    auto config = testing::LoadCaseConfig("deploy/local");
-    ASSERT_TRUE(config.ok()) << config.status();
-    config_ = *std::move(config);
-    hasher_ = audit::SubjectHasher::FromKey("case list test key");
-    auto store = CaseStore::Open({dir_ + "/cases", true, hasher_.get()});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    CaseEngine::Options options;
-    options.case_types = config_.types.get();
-    options.catalog = config_.catalog.get();
-    options.store = store_.get();
-    // Reviews are never answered: the cases stay open.
-    options.review = [](const std::string&, const v1::ReviewRequest&,
-                        absl::Time, CaseEngine::ReviewDone) {};
-    options.query = testing::InstantQuery;
-    auto engine = CaseEngine::Start(options);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    engine_ = *std::move(engine);
-  }
-
-  void TearDown() override {
-    engine_.reset();
-    store_.reset();
-    std::system(absl::StrCat("rm -rf ", dir_).c_str());
-  }
-
   std::string Transfer(const std::string& request_id, const std::string& seller,
                        const std::string& buyer) {
     v1::SubmitCaseRequest request =
@@ -67,27 +36,6 @@ class CaseListTest : public ::testing::Test {
     request.mutable_parties(0)->set_subject(seller);
     request.mutable_parties(1)->set_subject(buyer);
     return Submit(request);
-  }
-
-  std::string Relocation(const std::string& request_id,
-                         const std::string& applicant) {
-    v1::SubmitCaseRequest request;
-    request.set_case_type("household_relocation");
-    request.set_request_id(request_id);
-    v1::CasePartyInput* p = request.add_parties();
-    p->set_role("applicant");
-    p->set_subject(applicant);
-    v1::UploadedMaterial* u = request.add_uploaded();
-    u->set_material("relocation_application");
-    u->set_reference("FORM-1");
-    request.add_deferred("marriage_status");
-    return Submit(request);
-  }
-
-  std::string Submit(const v1::SubmitCaseRequest& request) {
-    auto response = engine_->Submit("servicehall", request);
-    EXPECT_TRUE(response.ok()) << response.status();
-    return response.ok() ? response->case_().case_id() : "";
   }
 
   // Ids of every case `caller` lists with `request`, following the pages.
@@ -113,20 +61,14 @@ class CaseListTest : public ::testing::Test {
     request.set_page_size(page_size);
     return request;
   }
-
-  std::string dir_;
-  testing::CaseConfig config_;
-  std::unique_ptr<audit::SubjectHasher> hasher_;
-  std::unique_ptr<CaseStore> store_;
-  std::unique_ptr<CaseEngine> engine_;
 };
 
 TEST_F(CaseListTest, PartyFilterCombinesWithTypeStateAndPaging) {
   const std::string t1 = Transfer("t1", kAnn, kBob);
   const std::string t2 = Transfer("t2", kBob, kCid);
-  const std::string r1 = Relocation("r1", kAnn);
+  const std::string r1 = Submit(Relocation("r1", kAnn));
   const std::string t3 = Transfer("t3", kCid, kAnn);
-  const std::string r2 = Relocation("r2", kBob);
+  const std::string r2 = Submit(Relocation("r2", kBob));
 
   EXPECT_THAT(ListAll("servicehall", ByParty(kAnn)), ElementsAre(t3, r1, t1));
   EXPECT_THAT(ListAll("servicehall", ByParty(kAnn, 1)),
@@ -167,7 +109,7 @@ TEST_F(CaseListTest, PartyFilterCombinesWithTypeStateAndPaging) {
 
 TEST_F(CaseListTest, PartyFilterNeverWidensWhoMayList) {
   const std::string t1 = Transfer("t1", kAnn, kBob);
-  const std::string r1 = Relocation("r1", kAnn);
+  const std::string r1 = Submit(Relocation("r1", kAnn));
   // Registry reviews relocations, not transfers; market reviews neither.
   EXPECT_THAT(ListAll("registry", ByParty(kAnn)), ElementsAre(r1));
   EXPECT_THAT(ListAll("market", ByParty(kAnn)), IsEmpty());
