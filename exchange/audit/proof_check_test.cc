@@ -1,12 +1,11 @@
 #include "exchange/audit/proof_check.h"
 
-#include <stdlib.h>
-
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "exchange/audit/audit_log.h"
+#include "exchange/audit/audit_testing.h"
 #include "exchange/checkpoint/note_signer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -21,16 +20,8 @@ using ::testing::HasSubstr;
 class ProofCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/proof_check_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    audit::AuditLog::Options options;
-    options.path = dir_ + "/log";
-    options.signing_key_file = dir_ + "/checkpoint.key";
-    options.sync = false;
-    auto log = audit::AuditLog::Open(options);
-    ASSERT_TRUE(log.ok()) << log.status();
-    log_ = *std::move(log);
+    log_ = temp_.Open();
+    ASSERT_NE(log_, nullptr);
     for (int i = 0; i < 11; ++i) {
       v1::AuditEntry entry;
       entry.set_consumer("tax");
@@ -41,11 +32,6 @@ class ProofCheckTest : public ::testing::Test {
         checkpoint::NoteVerifier::FromVerifierKey(log_->VerifierKey());
     ASSERT_TRUE(verifier.ok());
     verifier_ = std::make_unique<checkpoint::NoteVerifier>(*verifier);
-  }
-
-  void TearDown() override {
-    log_.reset();
-    ASSERT_EQ(system(absl::StrCat("rm -rf '", dir_, "'").c_str()), 0);
   }
 
   v1::SignedCheckpoint Latest() {
@@ -74,7 +60,8 @@ class ProofCheckTest : public ::testing::Test {
     return proved;
   }
 
-  std::string dir_;
+  // Declared first: removes the directory after log_ is closed.
+  testing::TempLog temp_;
   std::unique_ptr<audit::AuditLog> log_;
   std::unique_ptr<checkpoint::NoteVerifier> verifier_;
 };
