@@ -3,8 +3,6 @@
 // processes in tests/integration/audit_integration_test.cc.
 #include "tools/datarunctl/audit_command.h"
 
-#include <stdlib.h>
-
 #include <sstream>
 #include <string>
 
@@ -12,6 +10,7 @@
 #include "common/file_util.h"
 #include "exchange/audit/audit_log.h"
 #include "exchange/audit/audit_store_keys.h"
+#include "exchange/audit/audit_testing.h"
 #include "exchange/checkpoint/note_signer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -25,26 +24,16 @@ using ::testing::HasSubstr;
 class AuditCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/audit_command_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    audit::AuditLog::Options options;
-    options.path = dir_ + "/log";
-    options.signing_key_file = dir_ + "/checkpoint.key";
-    options.sync = false;
-    auto log = audit::AuditLog::Open(options);
-    ASSERT_TRUE(log.ok()) << log.status();
+    dir_ = temp_.dir();
+    std::unique_ptr<audit::AuditLog> log = temp_.Open();
+    ASSERT_NE(log, nullptr);
     for (int i = 0; i < 20; ++i) {
       v1::AuditEntry entry;
       entry.set_consumer("tax");
       entry.set_request_id(absl::StrCat("req-", i));
-      ASSERT_TRUE((*log)->AppendAndWait(entry).ok());
+      ASSERT_TRUE(log->AppendAndWait(entry).ok());
     }
-    verifier_key_ = (*log)->VerifierKey();
-  }
-
-  void TearDown() override {
-    ASSERT_EQ(system(absl::StrCat("rm -rf '", dir_, "'").c_str()), 0);
+    verifier_key_ = log->VerifierKey();
   }
 
   int Run(std::vector<std::string> args, AuditFlags flags = {}) {
@@ -55,6 +44,8 @@ class AuditCommandTest : public ::testing::Test {
     return RunAuditCommand(args, context, flags, out_, err_);
   }
 
+  // A log in a temporary directory, removed at the end of the test.
+  audit::testing::TempLog temp_;
   std::string dir_;
   std::string verifier_key_;
   std::ostringstream out_;
